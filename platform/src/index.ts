@@ -1,0 +1,15 @@
+export { type AlertInput, type AlertRecord, type AlertSeverity, raiseAlert, recentAlerts } from './alerts/alerts.ts';
+export { CONFIG_ERROR_EXIT_CODE, type Config, ConfigError, configSchema, loadConfig, parseConfig } from './config/config.ts';
+export { backoffDelay, sleep } from './db/backoff.ts';
+export { isConnectionError, toDbError } from './db/connection-errors.ts';
+export { databaseName, describeUrl, withDatabase } from './db/connection-url.ts';
+export { type AnyEntitySchema, Database, type DatabaseOptions } from './db/database.ts';
+export { EmbeddedPostgresServer, type EmbeddedPostgresOptions } from './db/embedded-postgres.ts';
+export { dropDatabaseIfExists, ensureDatabaseExists, quoteIdentifier } from './db/ensure-database.ts';
+export { AdminLogEntity, AlertEntity, coreEntities, EventEntity } from './entities/core-entities.ts';
+export { commonColumns } from './entities/common-columns.ts';
+export { EmpireError, ErrorCode, errorMessage, isEmpireError } from './errors.ts';
+export { EventBus, type EventBusOptions, type EventHandler, type ListenerState } from './events/event-bus.ts';
+export { type EmpireEvent, EventName, EVENTS_CHANNEL, isValidEventName } from './events/event-names.ts';
+export { createLogger, type Logger } from './logger.ts';
+export { type HealthServer, type ReadinessCheck, startHealthServer } from './http/health-server.ts';
