@@ -1,2 +1,2 @@
-export { createProgram } from './program.ts';
 export { type RunningPlatform, startPlatform } from './platform-runner.ts';
+export { createProgram } from './program.ts';

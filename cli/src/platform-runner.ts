@@ -1,5 +1,5 @@
-import { type Config, createLogger, describeUrl, EventBus, type Logger, startHealthServer } from '@empire/platform';
 import { prepareDatabase } from '@empire/migrations';
+import { type Config, createLogger, describeUrl, EventBus, type Logger, startHealthServer } from '@empire/platform';
 import { EMBEDDED_DATABASE, embeddedServer } from './database-target.ts';
 
 export interface RunningPlatform {

@@ -1,7 +1,7 @@
+import type { Database } from '@empire/platform';
 import type { MigrationInfo } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Options } from '@mikro-orm/postgresql';
-import type { Database } from '@empire/platform';
 import { migrationList } from './migration-list.ts';
 
 export const MIGRATIONS_TABLE = 'mikro_orm_migrations';

@@ -12,7 +12,7 @@ import {
 } from '@empire/platform';
 import { allEntities } from './entities.ts';
 import { applyPendingMigrations, migrationOrmOptions } from './migrator.ts';
-import { healSchema, type HealResult } from './schema-doctor.ts';
+import { type HealResult, healSchema } from './schema-doctor.ts';
 import { withSchemaLock } from './schema-lock.ts';
 
 export interface PrepareOptions {
@@ -88,11 +88,23 @@ async function recordHealAlerts(db: Database, logger: Logger, heal: HealResult):
   const bus = new EventBus({ db, logger, source: 'schema-doctor' });
   for (const problem of heal.repaired) {
     logger.warn({ problem }, 'schema doctor repaired drift');
-    await raiseAlert(db, bus, { kind: 'schema.repaired', severity: 'warning', source: 'schema-doctor', message: `Repaired: ${problem.detail}`, meta: { ...problem } });
+    await raiseAlert(db, bus, {
+      kind: 'schema.repaired',
+      severity: 'warning',
+      source: 'schema-doctor',
+      message: `Repaired: ${problem.detail}`,
+      meta: { ...problem },
+    });
   }
   for (const { problem, error } of heal.failed) {
     logger.error({ problem, err: error }, 'schema doctor could not repair drift');
-    await raiseAlert(db, bus, { kind: 'schema.repair_failed', severity: 'critical', source: 'schema-doctor', message: `Could not repair: ${problem.detail}: ${error}`, meta: { ...problem } });
+    await raiseAlert(db, bus, {
+      kind: 'schema.repair_failed',
+      severity: 'critical',
+      source: 'schema-doctor',
+      message: `Could not repair: ${problem.detail}: ${error}`,
+      meta: { ...problem },
+    });
   }
   for (const problem of heal.report.problems.filter((p) => !p.safe)) {
     logger.warn({ problem }, 'schema drift needs a human');

@@ -1,12 +1,5 @@
-import {
-  type Column,
-  DatabaseSchema,
-  type ForeignKey,
-  SchemaComparator,
-  type SchemaDifference,
-  type TableDifference,
-} from '@mikro-orm/postgresql';
 import type { Database } from '@empire/platform';
+import { type Column, DatabaseSchema, type ForeignKey, SchemaComparator, type SchemaDifference, type TableDifference } from '@mikro-orm/postgresql';
 import { MIGRATIONS_TABLE } from './migrator.ts';
 
 /** One difference between the live database and the entities. */
@@ -53,7 +46,7 @@ function describeColumn(column: Column): string {
 }
 
 function describeForeignKey(fk: ForeignKey): string {
-  return `${fk.constraintName} (${fk.columnNames.join(', ')}) → ${fk.referencedTableName} (${fk.referencedColumnNames.join(', ')})`;
+  return `${fk.constraintName} (${fk.columnNames.join(', ')}) → ${fk.referencedTableName.replace(/^public\./, '')} (${fk.referencedColumnNames.join(', ')})`;
 }
 
 /** A missing NOT NULL column without default can be added only to an empty table. */
@@ -83,7 +76,11 @@ function tableProblems(diff: TableDifference, tableIsEmpty: boolean): SchemaProb
 
   for (const column of Object.values(diff.addedColumns)) {
     const safe = columnCanBeAdded(column, tableIsEmpty);
-    push('missing_column', `column "${column.name}" (${describeColumn(column)}) is missing${safe ? '' : '; it is NOT NULL without a default and the table holds rows'}`, safe);
+    push(
+      'missing_column',
+      `column "${column.name}" (${describeColumn(column)}) is missing${safe ? '' : '; it is NOT NULL without a default and the table holds rows'}`,
+      safe,
+    );
   }
   for (const column of Object.values(diff.removedColumns)) {
     push('extra_column', `column "${column.name}" (${describeColumn(column)}) is not defined by the entity; it may hold data and is left alone`, false);
@@ -94,14 +91,22 @@ function tableProblems(diff: TableDifference, tableIsEmpty: boolean): SchemaProb
   for (const change of Object.values(diff.changedColumns)) {
     const changed = [...change.changedProperties];
     if (changed.length === 1 && changed[0] === 'default' && change.column.default != null) {
-      push('missing_default', `column "${change.column.name}" should default to ${change.column.default}, has ${change.fromColumn.default ?? 'no default'}`, true);
+      push(
+        'missing_default',
+        `column "${change.column.name}" should default to ${change.column.default}, has ${change.fromColumn.default ?? 'no default'}`,
+        true,
+      );
     } else {
-      push('changed_column', `column "${change.column.name}" differs in ${changed.join(', ')}: live ${describeColumn(change.fromColumn)}, expected ${describeColumn(change.column)}`, false);
+      push(
+        'changed_column',
+        `column "${change.column.name}" differs in ${changed.join(', ')}: live ${describeColumn(change.fromColumn)}, expected ${describeColumn(change.column)}`,
+        false,
+      );
     }
   }
   for (const index of Object.values(diff.addedIndexes)) {
     const kind = index.constraint ? 'missing_constraint' : 'missing_index';
-    const what = index.unique ? 'unique ' + (index.constraint ? 'constraint' : 'index') : 'index';
+    const what = index.unique ? `unique ${index.constraint ? 'constraint' : 'index'}` : 'index';
     push(kind, `${what} "${index.keyName}" on (${index.columnNames.join(', ')}) is missing`, true);
   }
   for (const index of Object.values(diff.removedIndexes)) {
@@ -142,7 +147,9 @@ export function safeStructuralDiff(diff: SchemaDifference, emptyTables: Readonly
       toTable: tableDiff.toTable,
       addedColumns: Object.fromEntries(Object.entries(tableDiff.addedColumns).filter(([, column]) => columnCanBeAdded(column, tableIsEmpty))),
       changedColumns: Object.fromEntries(
-        Object.entries(tableDiff.changedColumns).filter(([, change]) => change.changedProperties.size === 1 && change.changedProperties.has('default') && change.column.default != null),
+        Object.entries(tableDiff.changedColumns).filter(
+          ([, change]) => change.changedProperties.size === 1 && change.changedProperties.has('default') && change.column.default != null,
+        ),
       ),
       removedColumns: {},
       renamedColumns: {},

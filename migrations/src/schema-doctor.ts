@@ -19,6 +19,8 @@ export interface HealResult {
 }
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** Quotes a possibly schema-qualified name: public.alerts → "public"."alerts". */
+const quoteQualified = (name: string) => name.split('.').map(quote).join('.');
 
 async function emptyTablesOf(db: Database, tables: string[]): Promise<Set<string>> {
   const empty = new Set<string>();
@@ -49,7 +51,10 @@ async function unvalidatedForeignKeys(db: Database): Promise<SchemaProblem[]> {
  */
 export async function checkSchema(db: Database): Promise<SchemaReport> {
   const diff = await diffLiveSchema(db);
-  const empty = await emptyTablesOf(db, Object.values(diff.changedTables).map((t) => t.name));
+  const empty = await emptyTablesOf(
+    db,
+    Object.values(diff.changedTables).map((t) => t.name),
+  );
   const problems = [...problemsOf(diff, empty), ...(await unvalidatedForeignKeys(db))];
   return { healthy: problems.length === 0, problems };
 }
@@ -65,7 +70,10 @@ export async function healSchema(db: Database, logger: Logger): Promise<HealResu
   if (safeProblems.length === 0) return { repaired: [], failed: [], report: before };
 
   const diff = await diffLiveSchema(db);
-  const empty = await emptyTablesOf(db, Object.values(diff.changedTables).map((t) => t.name));
+  const empty = await emptyTablesOf(
+    db,
+    Object.values(diff.changedTables).map((t) => t.name),
+  );
   const failed: HealResult['failed'] = [];
   const structuralSql = db.orm.schema.diffToSQL(safeStructuralDiff(diff, empty), { wrap: false, safe: true, dropTables: false });
   if (structuralSql.trim()) {
@@ -98,9 +106,9 @@ async function addForeignKey(db: Database, fk: ForeignKey): Promise<void> {
   const onDelete = fk.deleteRule ? ` on delete ${fk.deleteRule}` : '';
   const onUpdate = fk.updateRule ? ` on update ${fk.updateRule}` : '';
   await db.query(
-    `alter table ${quote(fk.localTableName)} add constraint ${quote(fk.constraintName)} foreign key (${columns}) references ${quote(fk.referencedTableName)} (${referenced})${onDelete}${onUpdate} not valid`,
+    `alter table ${quoteQualified(fk.localTableName)} add constraint ${quote(fk.constraintName)} foreign key (${columns}) references ${quoteQualified(fk.referencedTableName)} (${referenced})${onDelete}${onUpdate} not valid`,
   );
   // validation fails when existing rows point at rows that no longer exist: the constraint then
   // stays NOT VALID and `check` reports it, rather than heal deleting anyone's data
-  await db.query(`alter table ${quote(fk.localTableName)} validate constraint ${quote(fk.constraintName)}`).catch(() => {});
+  await db.query(`alter table ${quoteQualified(fk.localTableName)} validate constraint ${quote(fk.constraintName)}`).catch(() => {});
 }

@@ -1,6 +1,6 @@
 import { applyPendingMigrations, checkSchema, healSchema, migrationStatus, openDatabase, type SchemaProblem, withSchemaLock } from '@empire/migrations';
-import type { Command } from 'commander';
 import { createLogger, ensureDatabaseExists, loadConfig } from '@empire/platform';
+import type { Command } from 'commander';
 import { resolveDatabase } from '../database-target.ts';
 import { printJson, printLine } from '../output.ts';
 
@@ -12,7 +12,13 @@ async function withDatabase(work: DbWork): Promise<number> {
   const target = await resolveDatabase(config, logger);
   try {
     await ensureDatabaseExists(target.url, { connectTimeoutMs: config.EMPIRE_DB_CONNECT_TIMEOUT_MS });
-    const db = await openDatabase({ url: target.url, logger, poolMax: 2, connectTimeoutMs: config.EMPIRE_DB_CONNECT_TIMEOUT_MS, applicationName: 'empire-cli' });
+    const db = await openDatabase({
+      url: target.url,
+      logger,
+      poolMax: 2,
+      connectTimeoutMs: config.EMPIRE_DB_CONNECT_TIMEOUT_MS,
+      applicationName: 'empire-cli',
+    });
     try {
       await db.waitUntilReachable(config.EMPIRE_DB_CONNECT_TIMEOUT_MS);
       return await work(db, target.url);
@@ -77,7 +83,8 @@ export function registerDbCommands(program: Command, run: (work: () => Promise<n
             printJson(heal ? { ...report, repaired: heal.repaired, failed: heal.failed } : report);
           } else {
             for (const problem of heal?.repaired ?? []) printLine(`repaired ${problem.kind.padEnd(24)} ${problem.table.padEnd(20)} ${problem.detail}`);
-            for (const { problem, error } of heal?.failed ?? []) printLine(`FAILED   ${problem.kind.padEnd(24)} ${problem.table.padEnd(20)} ${problem.detail}: ${error}`);
+            for (const { problem, error } of heal?.failed ?? [])
+              printLine(`FAILED   ${problem.kind.padEnd(24)} ${problem.table.padEnd(20)} ${problem.detail}: ${error}`);
             for (const problem of report.problems) printLine(formatProblem(problem));
             printLine(report.healthy ? 'schema healthy: the live database matches the entities' : `${report.problems.length} problem(s) found`);
           }

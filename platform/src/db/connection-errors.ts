@@ -4,7 +4,13 @@ import { EmpireError, ErrorCode, errorMessage } from '../errors.ts';
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 // 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now, 53300 too_many_connections
 const SERVER_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
-const MESSAGES = [/connection terminated/i, /timeout exceeded when trying to connect/i, /connection refused/i, /Client has encountered a connection error/i, /the database system is (starting up|shutting down)/i];
+const MESSAGES = [
+  /connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /connection refused/i,
+  /Client has encountered a connection error/i,
+  /the database system is (starting up|shutting down)/i,
+];
 
 /** True when `error` (or anything in its cause chain) means "the database cannot be reached". */
 export function isConnectionError(error: unknown): boolean {

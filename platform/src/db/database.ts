@@ -133,7 +133,10 @@ export class Database {
         throw toDbError(check.error ?? new Error(`could not reach ${describeUrl(this.url)}: ${check.reason}`));
       }
       const delay = Math.min(backoffDelay(attempt, { baseMs: 200, maxMs: 3_000 }), Math.max(0, deadline - Date.now()));
-      this.#logger.warn({ attempt: attempt + 1, retryInMs: Math.round(delay), reason: check.reason, database: describeUrl(this.url) }, 'database not reachable yet');
+      this.#logger.warn(
+        { attempt: attempt + 1, retryInMs: Math.round(delay), reason: check.reason, database: describeUrl(this.url) },
+        'database not reachable yet',
+      );
       await sleep(delay, signal);
     }
   }

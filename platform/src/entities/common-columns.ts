@@ -6,7 +6,10 @@ import { p } from '@mikro-orm/core';
  */
 export function commonColumns() {
   return {
-    createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
     updatedAt: p
       .datetime()
       .defaultRaw('now()')

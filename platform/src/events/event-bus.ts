@@ -143,7 +143,10 @@ export class EventBus extends EventEmitter<{ state: [ListenerState]; delivered: 
         this.#setState('listening');
         this.#connectedOnce?.();
         this.#scheduleCatchUp();
-        const reason = await Promise.race([closed, new Promise<string>((resolve) => signal.addEventListener('abort', () => resolve('stopped'), { once: true }))]);
+        const reason = await Promise.race([
+          closed,
+          new Promise<string>((resolve) => signal.addEventListener('abort', () => resolve('stopped'), { once: true })),
+        ]);
         if (signal.aborted) break;
         this.#logger.warn({ reason }, 'event listener lost its connection; reconnecting');
       } catch (error) {

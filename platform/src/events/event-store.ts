@@ -43,10 +43,7 @@ export async function latestEventId(db: Database): Promise<number> {
 
 /** Events after `afterId`, oldest first, read over the listener's own connection. */
 export async function readEventsAfter(client: pg.Client, afterId: number, limit: number): Promise<EmpireEvent[]> {
-  const result = await client.query<EventRow>(
-    'select id, name, payload, source, created_at from events where id > $1 order by id limit $2',
-    [afterId, limit],
-  );
+  const result = await client.query<EventRow>('select id, name, payload, source, created_at from events where id > $1 order by id limit $2', [afterId, limit]);
   return result.rows.map(toEvent);
 }
 

@@ -17,7 +17,12 @@ export interface HealthServer {
  * `/health/live` answers 200 as long as the process runs and touches nothing else;
  * `/health/ready` runs every readiness check and answers 200 only when all pass.
  */
-export async function startHealthServer(options: { host: string; port: number; checks: ReadinessCheck[]; info?: () => Record<string, unknown> }): Promise<HealthServer> {
+export async function startHealthServer(options: {
+  host: string;
+  port: number;
+  checks: ReadinessCheck[];
+  info?: () => Record<string, unknown>;
+}): Promise<HealthServer> {
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const send = (status: number, body: unknown) => {
