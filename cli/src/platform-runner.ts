@@ -1,23 +1,48 @@
+import { join } from 'node:path';
 import { prepareDatabase } from '@empire/migrations';
-import { type Config, createLogger, describeUrl, EventBus, type Logger, startHealthServer } from '@empire/platform';
+import { type Config, createLogger, type Database, describeUrl, EmpireError, ErrorCode, EventBus, type Logger } from '@empire/platform';
+import { publishToRegistry, type RunningSubgraph } from '@empire/platform/graphql';
+import { startSchemaRegistry } from '@empire/schema-registry';
+import { startSystemSubgraph } from '@empire/subgraph-system';
 import { EMBEDDED_DATABASE, embeddedServer } from './database-target.ts';
+
+/** The parts `empire start --only` can name. */
+export const PLATFORM_PARTS = ['registry', 'subgraph:system', 'gateway', 'admin'] as const;
+export type PlatformPart = (typeof PLATFORM_PARTS)[number];
+
+/** Core subgraphs in start order; each gets EMPIRE_SUBGRAPH_PORT_BASE + its index. */
+const CORE_SUBGRAPHS = [{ part: 'subgraph:system', start: startSystemSubgraph }] as const;
 
 export interface RunningPlatform {
   urls: Record<string, string>;
+  db: Database;
   stop: () => Promise<void>;
+}
+
+export function parseParts(value: string | undefined): PlatformPart[] {
+  if (!value) return [...PLATFORM_PARTS];
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(PLATFORM_PARTS as readonly string[]).includes(n));
+  if (unknown.length) throw new EmpireError(ErrorCode.BadUserInput, `Unknown part(s) ${unknown.map((u) => `"${u}"`).join(', ')} for --only; choose from ${PLATFORM_PARTS.join(', ')}`);
+  return names as PlatformPart[];
 }
 
 /**
  * Starts the platform in this process: the embedded PostgreSQL (unless DATABASE_URL is set),
- * migrations and the schema doctor, the event bus and the health endpoint. Every part started
- * is stopped again, in reverse order, by `stop` or when a later part fails to start.
+ * migrations and the schema doctor, the event bus, then the selected parts: the registry, every
+ * core subgraph (each publishes its SDL to the registry), the gateway and the admin. Every part
+ * started is stopped again, in reverse order, by `stop` or when a later part fails to start.
  */
-export async function startPlatform(config: Config, logger: Logger = createLogger({ name: 'empire', level: config.LOG_LEVEL })): Promise<RunningPlatform> {
+export async function startPlatform(config: Config, options: { parts?: PlatformPart[]; logger?: Logger } = {}): Promise<RunningPlatform> {
+  const logger = options.logger ?? createLogger({ name: 'empire', level: config.LOG_LEVEL });
+  const parts = new Set(options.parts ?? PLATFORM_PARTS);
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const stopPart of stops.reverse()) await stopPart().catch((error: unknown) => logger.error({ err: String(error) }, 'error while stopping'));
     stops.length = 0;
   };
+  const urls: Record<string, string> = {};
+  const host = config.EMPIRE_HOST;
   try {
     let url = config.DATABASE_URL;
     if (!url) {
@@ -26,6 +51,7 @@ export async function startPlatform(config: Config, logger: Logger = createLogge
       stops.push(() => server.stop());
       url = server.url(EMBEDDED_DATABASE);
     }
+    urls.database = describeUrl(url);
     const { db, heal } = await prepareDatabase({
       url,
       logger,
@@ -41,19 +67,47 @@ export async function startPlatform(config: Config, logger: Logger = createLogge
     await bus.start();
     stops.push(() => bus.stop());
 
-    const health = await startHealthServer({
-      host: config.EMPIRE_HOST,
-      port: config.EMPIRE_GATEWAY_PORT,
-      checks: [
-        { name: 'database', check: async () => ((await db.ping()) ? null : 'DB_UNAVAILABLE: the database does not answer') },
-        { name: 'events', check: async () => (bus.state === 'listening' ? null : `event listener is ${bus.state}`) },
-      ],
-      info: () => ({ database: describeUrl(db.url) }),
-    });
-    stops.push(() => health.close());
+    if (parts.has('registry')) {
+      const registry = await startSchemaRegistry({ db, bus, logger, host, port: config.EMPIRE_REGISTRY_PORT });
+      stops.push(registry.stop);
+      urls.registry = registry.url;
+    }
 
-    const base = `http://${config.EMPIRE_HOST}:${health.port}`;
-    return { urls: { database: describeUrl(url), live: `${base}/health/live`, ready: `${base}/health/ready` }, stop };
+    for (const [index, subgraph] of CORE_SUBGRAPHS.entries()) {
+      if (!parts.has(subgraph.part)) continue;
+      const running: RunningSubgraph = await subgraph.start({ db, logger, host, port: config.EMPIRE_SUBGRAPH_PORT_BASE + index });
+      stops.push(running.close);
+      urls[subgraph.part] = running.graphqlUrl;
+      const answer = await publishToRegistry(config.registryUrl, { name: running.name, url: running.graphqlUrl, sdl: running.sdl, author: 'empire', message: `${running.name} self-publish`, force: true });
+      if (answer.body.status === 'REJECTED' || answer.httpStatus >= 400) {
+        throw new EmpireError(ErrorCode.CompositionFailed, `The registry rejected subgraph "${running.name}": ${(answer.body.errors ?? [answer.body.error]).join('; ')}`);
+      }
+    }
+
+    if (parts.has('gateway')) {
+      const { startGateway } = await import('@empire/gateway');
+      const gateway = await startGateway({
+        host,
+        port: config.EMPIRE_GATEWAY_PORT,
+        registryUrl: config.registryUrl,
+        cacheFile: join(config.dataDir, 'gateway', 'supergraph-cache.json'),
+        pollIntervalMs: config.EMPIRE_GATEWAY_POLL_MS,
+        logger,
+        bus,
+      });
+      stops.push(gateway.close);
+      await gateway.ready;
+      urls.gateway = gateway.graphqlUrl;
+    }
+
+    if (parts.has('admin')) {
+      const { ensureAdminBuilt, startAdminServer } = await import('@empire/admin');
+      await ensureAdminBuilt();
+      const admin = await startAdminServer({ host, port: config.EMPIRE_ADMIN_PORT, gatewayUrl: `${config.gatewayUrl}/graphql` });
+      stops.push(admin.close);
+      urls.admin = admin.url;
+    }
+    return { urls, db, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDbCommands } from './commands/db.ts';
+import { registerSchemaCommands } from './commands/schema.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { printFailure } from './output.ts';
 
@@ -21,5 +22,6 @@ export function createProgram(): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerStartCommand(program, run);
   registerDbCommands(program, run);
+  registerSchemaCommands(program, run);
   return program;
 }

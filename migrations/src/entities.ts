@@ -1,4 +1,5 @@
 import { coreEntities } from '@empire/platform';
+import { registryEntities } from '@empire/schema-registry/entities';
 
 /** Every entity of every module: what the live database is compared with. */
-export const allEntities = [...coreEntities];
+export const allEntities = [...coreEntities, ...registryEntities];

@@ -1,7 +1,7 @@
 import { createLogger, type Database } from '@empire/platform';
 import { createTestDatabase, runCli, type TestDatabase } from '@empire/platform/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareDatabase } from '../src/index.ts';
+import { migrationList, prepareDatabase } from '../src/index.ts';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 
@@ -13,7 +13,7 @@ describe('a fresh, empty database', () => {
     database = await createTestDatabase('fresh');
     const prepared = await prepareDatabase({ url: database.url, logger, waitMs: 10_000 });
     db = prepared.db;
-    expect(prepared.appliedMigrations).toEqual(['20261122120000_foundation']);
+    expect(prepared.appliedMigrations).toEqual(migrationList.map((m) => m.name));
     expect(prepared.heal.report).toEqual({ healthy: true, problems: [] });
   });
 
@@ -24,11 +24,11 @@ describe('a fresh, empty database', () => {
 
   it('has every table after start', async () => {
     const rows = await db.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = 'public' order by table_name`);
-    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['admin_logs', 'alerts', 'events', 'mikro_orm_migrations']));
+    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['admin_logs', 'alerts', 'events', 'mikro_orm_migrations', 'schema_changes', 'schema_versions']));
   });
 
   it('gives every table created_at, updated_at and meta', async () => {
-    for (const table of ['events', 'alerts', 'admin_logs']) {
+    for (const table of ['events', 'alerts', 'admin_logs', 'schema_versions', 'schema_changes']) {
       const rows = await db.query<{ column_name: string; data_type: string }>(
         `select column_name, data_type from information_schema.columns where table_name = ? and column_name in ('created_at', 'updated_at', 'meta')`,
         [table],
@@ -54,7 +54,7 @@ describe('a fresh, empty database', () => {
   it('`empire db status` lists the applied migration and nothing pending', async () => {
     const result = await runCli(['db', 'status', '--json'], { DATABASE_URL: database.url });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ executed: ['20261122120000_foundation'], pending: [] });
+    expect(JSON.parse(result.stdout)).toEqual({ executed: migrationList.map((m) => m.name), pending: [] });
   });
 
   it('a second start applies nothing and keeps rows', async () => {

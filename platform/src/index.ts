@@ -13,3 +13,4 @@ export { EventBus, type EventBusOptions, type EventHandler, type ListenerState }
 export { type EmpireEvent, EVENTS_CHANNEL, EventName, isValidEventName } from './events/event-names.ts';
 export { type HealthServer, type ReadinessCheck, startHealthServer } from './http/health-server.ts';
 export { createLogger, type Logger } from './logger.ts';
+export { eventStream } from './events/event-stream.ts';

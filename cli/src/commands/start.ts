@@ -1,16 +1,17 @@
 import { createLogger, loadConfig } from '@empire/platform';
 import type { Command } from 'commander';
-import { startPlatform } from '../platform-runner.ts';
+import { PLATFORM_PARTS, parseParts, startPlatform } from '../platform-runner.ts';
 
 export function registerStartCommand(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
   program
     .command('start')
-    .description('start the platform: database (embedded unless DATABASE_URL), migrations, schema doctor, event bus, health endpoint')
-    .action(() =>
+    .description('start the platform: database (embedded unless DATABASE_URL), migrations, registry, subgraphs, gateway, admin')
+    .option('--only <parts>', `run only these parts, comma-separated: ${PLATFORM_PARTS.join(', ')}`)
+    .action((options: { only?: string }) =>
       run(async () => {
         const config = loadConfig();
         const logger = createLogger({ name: 'empire', level: config.LOG_LEVEL });
-        const platform = await startPlatform(config, logger);
+        const platform = await startPlatform(config, { parts: parseParts(options.only), logger });
         logger.info(platform.urls, 'Empire Graph is running');
         for (const [name, url] of Object.entries(platform.urls)) process.stdout.write(`  ${name.padEnd(10)} ${url}\n`);
         return new Promise<number>((resolve) => {

@@ -23,6 +23,18 @@ const postgresUrl = z.string().refine(
   { message: 'must be a URL like postgres://user:password@host:5432/database' },
 );
 
+const httpUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an http(s) URL like http://127.0.0.1:4000' },
+);
+
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 /**
@@ -38,13 +50,23 @@ export const configSchema = z.object({
   EMPIRE_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
   EMPIRE_DB_STARTUP_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
   EMPIRE_GATEWAY_PORT: port.default(4000),
+  EMPIRE_REGISTRY_PORT: port.default(4001),
+  EMPIRE_ADMIN_PORT: port.default(3000),
+  EMPIRE_SUBGRAPH_PORT_BASE: port.default(4101),
   EMPIRE_HOST: z.string().min(1).default('127.0.0.1'),
+  EMPIRE_GATEWAY_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
+  EMPIRE_REGISTRY_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
+  EMPIRE_GATEWAY_POLL_MS: z.coerce.number().int().min(500).max(3_600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof configSchema> & {
   /** EMPIRE_DATA_DIR resolved against the working directory. */
   dataDir: string;
+  /** Where CLI commands and the admin find the gateway (EMPIRE_GATEWAY_URL or the local port). */
+  gatewayUrl: string;
+  /** Where subgraphs and CLI commands find the registry (EMPIRE_REGISTRY_URL or the local port). */
+  registryUrl: string;
 };
 
 export class ConfigError extends Error {
@@ -68,7 +90,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     });
     throw new ConfigError(problems);
   }
-  return { ...result.data, dataDir: resolve(result.data.EMPIRE_DATA_DIR) };
+  const data = result.data;
+  const local = (port: number) => `http://${data.EMPIRE_HOST === '0.0.0.0' ? '127.0.0.1' : data.EMPIRE_HOST}:${port}`;
+  return {
+    ...data,
+    dataDir: resolve(data.EMPIRE_DATA_DIR),
+    gatewayUrl: (data.EMPIRE_GATEWAY_URL ?? local(data.EMPIRE_GATEWAY_PORT)).replace(/\/+$/, ''),
+    registryUrl: (data.EMPIRE_REGISTRY_URL ?? local(data.EMPIRE_REGISTRY_PORT)).replace(/\/+$/, ''),
+  };
 }
 
 /** Hides the password of a URL-shaped value so a config error never prints a secret. */

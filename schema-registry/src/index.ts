@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import type { Database, EventBus, Logger } from '@empire/platform';
+import { type RunningSubgraph, startSubgraphServer } from '@empire/platform/graphql';
+import { registryResolvers } from './resolvers.ts';
+import { registryRoutes } from './http-routes.ts';
+import { SchemaRegistryService } from './service.ts';
+import { SchemaVersionStore } from './store.ts';
+
+export { composeSupergraph, diffApiSchemas } from './composition.ts';
+export { registryEntities, SchemaChangeEntity, SchemaVersionEntity } from './entities.ts';
+export { publishResultJson } from './http-routes.ts';
+export { SchemaRegistryService, type SupergraphPublishedPayload, validatePublishInput } from './service.ts';
+export * from './types.ts';
+
+export const REGISTRY_SUBGRAPH_NAME = 'registry';
+export const registrySdl = readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
+
+export interface SchemaRegistry {
+  service: SchemaRegistryService;
+  server: RunningSubgraph;
+  url: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The schema registry process part: its REST API, `GET /supergraph`, and its own subgraph on
+ * `/graphql`, which it publishes to itself at start.
+ */
+export async function startSchemaRegistry(deps: { db: Database; bus: EventBus; logger: Logger; host: string; port: number }): Promise<SchemaRegistry> {
+  const service = new SchemaRegistryService({ store: new SchemaVersionStore(deps.db), bus: deps.bus, logger: deps.logger });
+  const server = await startSubgraphServer({
+    name: REGISTRY_SUBGRAPH_NAME,
+    sdl: registrySdl,
+    resolvers: registryResolvers(service, deps.bus),
+    host: deps.host,
+    port: deps.port,
+    logger: deps.logger,
+    context: async () => ({}),
+    routes: registryRoutes(service),
+  });
+  // the deployed code is the truth about a core module's own schema, so its publish is forced
+  const published = await service.publish({ name: REGISTRY_SUBGRAPH_NAME, url: server.graphqlUrl, sdl: registrySdl, author: 'empire', message: 'registry self-publish' }, { force: true });
+  if (published.status === 'REJECTED') deps.logger.error({ errors: published.errors }, 'the registry could not publish its own subgraph');
+  return { service, server, url: server.url, stop: () => server.close() };
+}
