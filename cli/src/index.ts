@@ -1,2 +1,2 @@
-export { createProgram } from './program.ts';
 export { PLATFORM_PARTS, type PlatformPart, parseParts, type RunningPlatform, startPlatform } from './platform-runner.ts';
+export { createProgram } from './program.ts';

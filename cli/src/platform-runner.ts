@@ -21,9 +21,16 @@ export interface RunningPlatform {
 
 export function parseParts(value: string | undefined): PlatformPart[] {
   if (!value) return [...PLATFORM_PARTS];
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(PLATFORM_PARTS as readonly string[]).includes(n));
-  if (unknown.length) throw new EmpireError(ErrorCode.BadUserInput, `Unknown part(s) ${unknown.map((u) => `"${u}"`).join(', ')} for --only; choose from ${PLATFORM_PARTS.join(', ')}`);
+  if (unknown.length)
+    throw new EmpireError(
+      ErrorCode.BadUserInput,
+      `Unknown part(s) ${unknown.map((u) => `"${u}"`).join(', ')} for --only; choose from ${PLATFORM_PARTS.join(', ')}`,
+    );
   return names as PlatformPart[];
 }
 
@@ -78,9 +85,19 @@ export async function startPlatform(config: Config, options: { parts?: PlatformP
       const running: RunningSubgraph = await subgraph.start({ db, logger, host, port: config.EMPIRE_SUBGRAPH_PORT_BASE + index });
       stops.push(running.close);
       urls[subgraph.part] = running.graphqlUrl;
-      const answer = await publishToRegistry(config.registryUrl, { name: running.name, url: running.graphqlUrl, sdl: running.sdl, author: 'empire', message: `${running.name} self-publish`, force: true });
+      const answer = await publishToRegistry(config.registryUrl, {
+        name: running.name,
+        url: running.graphqlUrl,
+        sdl: running.sdl,
+        author: 'empire',
+        message: `${running.name} self-publish`,
+        force: true,
+      });
       if (answer.body.status === 'REJECTED' || answer.httpStatus >= 400) {
-        throw new EmpireError(ErrorCode.CompositionFailed, `The registry rejected subgraph "${running.name}": ${(answer.body.errors ?? [answer.body.error]).join('; ')}`);
+        throw new EmpireError(
+          ErrorCode.CompositionFailed,
+          `The registry rejected subgraph "${running.name}": ${(answer.body.errors ?? [answer.body.error]).join('; ')}`,
+        );
       }
     }
 
@@ -103,7 +120,7 @@ export async function startPlatform(config: Config, options: { parts?: PlatformP
     if (parts.has('admin')) {
       const { ensureAdminBuilt, startAdminServer } = await import('@empire/admin');
       await ensureAdminBuilt();
-      const admin = await startAdminServer({ host, port: config.EMPIRE_ADMIN_PORT, gatewayUrl: `${config.gatewayUrl}/graphql` });
+      const admin = await startAdminServer({ host, port: config.EMPIRE_ADMIN_PORT, gatewayUrl: `${config.gatewayUrl}/graphql`, logger });
       stops.push(admin.close);
       urls.admin = admin.url;
     }

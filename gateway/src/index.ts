@@ -1,14 +1,18 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { errorMessage, type EventBus, type Logger } from '@empire/platform';
-import { type EmpireHttpServer, formatEmpireError, sendJson, startHttpServer } from '@empire/platform/graphql';
+import { type EventBus, errorMessage, type Logger } from '@empire/platform';
+import { type EmpireHttpServer, formatEmpireError, healthRoutes, sendJson, startHttpServer } from '@empire/platform/graphql';
 import { SubscriptionRouter } from './subscription-router.ts';
 import { EmpireSupergraphManager } from './supergraph-manager.ts';
 import { SupergraphDiskCache } from './supergraph-source.ts';
 
+export { routingTableOf, SubscriptionRouter } from './subscription-router.ts';
 export { EmpireSupergraphManager, subgraphUrls } from './supergraph-manager.ts';
 export { fetchSupergraph, type LoadedSupergraph, SupergraphDiskCache } from './supergraph-source.ts';
-export { routingTableOf, SubscriptionRouter } from './subscription-router.ts';
+
+// @apollo/gateway otherwise probes cloud metadata endpoints and ships metrics to Apollo's
+// servers from every gateway; a self-hosted platform sends nothing anywhere it was not told to.
+process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 
 export const SUPERGRAPH_VERSION_HEADER = 'x-empire-supergraph-version';
 
@@ -63,7 +67,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Node's fetch keeps connections to subgraphs alive between requests
     buildService: ({ url }) => new RemoteGraphQLDataSource({ url, fetcher: fetch }),
   });
-  const apollo = new ApolloServer<BaseContext>({ gateway, plugins: [versionHeaderPlugin(manager)], formatError: formatEmpireError, includeStacktraceInErrorResponses: false });
+  const apollo = new ApolloServer<BaseContext>({
+    gateway,
+    plugins: [versionHeaderPlugin(manager)],
+    formatError: formatEmpireError,
+    includeStacktraceInErrorResponses: false,
+  });
   const router = new SubscriptionRouter({ apollo, logger });
   manager.on('updated', (supergraph) => {
     try {
@@ -77,17 +86,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     host: options.host,
     port: options.port,
     routes: [
+      healthRoutes({
+        checks: [{ name: 'supergraph', check: () => (started && manager.current ? null : 'no supergraph loaded yet') }],
+        info: () => ({ supergraphVersion: manager.current?.version ?? null, subscriptions: router.activeCount }),
+        headers: (): Record<string, string> => (manager.current ? { [SUPERGRAPH_VERSION_HEADER]: String(manager.current.version) } : {}),
+      }),
       (_req, res, url) => {
-        if (url.pathname === '/health/live') {
-          sendJson(res, 200, { status: 'live' });
-          return true;
-        }
-        if (url.pathname === '/health/ready') {
-          const version = manager.current?.version ?? null;
-          const ready = started && version !== null;
-          sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', supergraphVersion: version, subscriptions: router.activeCount }, version === null ? {} : { [SUPERGRAPH_VERSION_HEADER]: String(version) });
-          return true;
-        }
         if (url.pathname === '/graphql' && !started) {
           sendJson(res, 503, { errors: [{ message: 'The gateway has not loaded a supergraph yet', extensions: { code: 'UPSTREAM_FAILED' } }] });
           return true;

@@ -111,7 +111,9 @@ export class SubscriptionRouter {
     for (const subscription of this.#active) {
       const route = table.subscriptions.get(subscription.field);
       if (!route || route.subgraph !== subscription.route.subgraph) {
-        subscription.end(`Subscription field "${subscription.field}" is no longer served by subgraph "${subscription.route.subgraph}" (supergraph version ${version})`);
+        subscription.end(
+          `Subscription field "${subscription.field}" is no longer served by subgraph "${subscription.route.subgraph}" (supergraph version ${version})`,
+        );
       }
     }
     for (const [url, client] of this.#clients) {
@@ -151,7 +153,8 @@ export class SubscriptionRouter {
       return [error instanceof GraphQLError ? error : new GraphQLError(errorMessage(error))];
     }
     const operation = getOperationAST(document, operationName);
-    if (!operation) return [new GraphQLError(operationName ? `Unknown operation "${operationName}"` : 'The document must hold exactly one operation, or name one')];
+    if (!operation)
+      return [new GraphQLError(operationName ? `Unknown operation "${operationName}"` : 'The document must hold exactly one operation, or name one')];
     if (operation.operation !== 'subscription') {
       const errors = validate(table.apiSchema, document);
       return errors.length ? errors : { schema: table.apiSchema, document, operationName, variableValues: variables };
@@ -159,7 +162,12 @@ export class SubscriptionRouter {
     const root = operation.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value !== '__typename');
     const field = root?.name.value;
     const route = field ? table.subscriptions.get(field) : undefined;
-    if (!field || !route) return [new GraphQLError(`Subscription field "${field ?? '(none)'}" does not exist in supergraph version ${table.version}`, { extensions: { code: 'BAD_USER_INPUT' } })];
+    if (!field || !route)
+      return [
+        new GraphQLError(`Subscription field "${field ?? '(none)'}" does not exist in supergraph version ${table.version}`, {
+          extensions: { code: 'BAD_USER_INPUT' },
+        }),
+      ];
     const errors = validate(route.schema, document);
     if (errors.length) return errors.map((e) => explain(e, route, table));
     const contextValue: RoutedContext = { route, field };

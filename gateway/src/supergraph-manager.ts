@@ -3,7 +3,8 @@ import { Supergraph } from '@apollo/federation-internals';
 import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
 
 type SupergraphSdlHookOptions = Parameters<SupergraphSdlHook>[0];
-import { errorMessage, type EventBus, EventName, type Logger, sleep } from '@empire/platform';
+
+import { type EventBus, EventName, errorMessage, type Logger, sleep } from '@empire/platform';
 import { fetchSupergraph, type LoadedSupergraph, type SupergraphDiskCache } from './supergraph-source.ts';
 
 export interface SupergraphManagerOptions {
@@ -57,6 +58,8 @@ export class EmpireSupergraphManager extends EventEmitter<{ updated: [LoadedSupe
   #refreshing: Promise<void> | undefined;
   #refreshAgain = false;
   #stopped = false;
+  // a published version whose new subgraphs do not answer yet: retried with backoff
+  #waitingFor: { version: number; attempts: number } | undefined;
 
   constructor(options: SupergraphManagerOptions) {
     super();
@@ -91,7 +94,9 @@ export class EmpireSupergraphManager extends EventEmitter<{ updated: [LoadedSupe
       try {
         const fresh = await fetchSupergraph(this.#options.registryUrl, null);
         if (fresh) {
-          await this.#options.cache.write(fresh).catch((error: unknown) => this.#logger.warn({ err: errorMessage(error) }, 'could not write the supergraph cache'));
+          await this.#options.cache
+            .write(fresh)
+            .catch((error: unknown) => this.#logger.warn({ err: errorMessage(error) }, 'could not write the supergraph cache'));
           this.#logger.info({ version: fresh.version }, 'loaded supergraph from the registry');
           return fresh;
         }
@@ -144,10 +149,13 @@ export class EmpireSupergraphManager extends EventEmitter<{ updated: [LoadedSupe
     if (!next || (this.#current && next.version === this.#current.version)) return;
     const unhealthy = await this.#unhealthyNewSubgraphs(next.sdl);
     if (unhealthy.length) {
-      this.#logger.warn({ version: next.version, unhealthy }, 'new subgraphs do not answer yet; keeping the current supergraph and retrying');
-      setTimeout(() => void this.refresh(), 500).unref();
+      const attempts = this.#waitingFor?.version === next.version ? this.#waitingFor.attempts + 1 : 0;
+      this.#waitingFor = { version: next.version, attempts };
+      if (attempts === 0) this.#logger.warn({ version: next.version, unhealthy }, 'new subgraphs do not answer yet; keeping the current supergraph and retrying');
+      setTimeout(() => void this.refresh(), Math.min(this.#options.pollIntervalMs, 250 * 2 ** attempts)).unref();
       return;
     }
+    this.#waitingFor = undefined;
     try {
       this.#update(next.sdl);
     } catch (error) {

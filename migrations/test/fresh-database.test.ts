@@ -24,7 +24,9 @@ describe('a fresh, empty database', () => {
 
   it('has every table after start', async () => {
     const rows = await db.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = 'public' order by table_name`);
-    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['admin_logs', 'alerts', 'events', 'mikro_orm_migrations', 'schema_changes', 'schema_versions']));
+    expect(rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(['admin_logs', 'alerts', 'events', 'mikro_orm_migrations', 'schema_changes', 'schema_versions']),
+    );
   });
 
   it('gives every table created_at, updated_at and meta', async () => {

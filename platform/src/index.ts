@@ -1,6 +1,6 @@
 export { type AlertInput, type AlertRecord, type AlertSeverity, raiseAlert, recentAlerts } from './alerts/alerts.ts';
 export { CONFIG_ERROR_EXIT_CODE, type Config, ConfigError, configSchema, loadConfig, parseConfig } from './config/config.ts';
-export { backoffDelay, sleep } from './db/backoff.ts';
+export { backoffDelay, retryWhileDbUnavailable, sleep } from './db/backoff.ts';
 export { isConnectionError, toDbError } from './db/connection-errors.ts';
 export { databaseName, describeUrl, withDatabase } from './db/connection-url.ts';
 export { type AnyEntitySchema, Database, type DatabaseOptions } from './db/database.ts';
@@ -11,6 +11,5 @@ export { AdminLogEntity, AlertEntity, coreEntities, EventEntity } from './entiti
 export { EmpireError, ErrorCode, errorMessage, isEmpireError } from './errors.ts';
 export { EventBus, type EventBusOptions, type EventHandler, type ListenerState } from './events/event-bus.ts';
 export { type EmpireEvent, EVENTS_CHANNEL, EventName, isValidEventName } from './events/event-names.ts';
-export { type HealthServer, type ReadinessCheck, startHealthServer } from './http/health-server.ts';
-export { createLogger, type Logger } from './logger.ts';
 export { eventStream } from './events/event-stream.ts';
+export { createLogger, type Logger } from './logger.ts';

@@ -49,14 +49,14 @@ describe('PostgreSQL restarting under a running process', () => {
     }
   });
 
-  it('`empire start` keeps running through a restart and is ready again within 5 s', async () => {
+  it('`empire start --only registry` keeps running through a restart and is ready again within 5 s', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [join(repoRoot, 'cli/src/bin.ts'), 'start'], {
+    const child = spawn(process.execPath, [join(repoRoot, 'cli/src/bin.ts'), 'start', '--only', 'registry'], {
       cwd: repoRoot,
       env: {
         ...process.env,
         DATABASE_URL: pg.url('restart_process'),
-        EMPIRE_GATEWAY_PORT: String(port),
+        EMPIRE_REGISTRY_PORT: String(port),
         LOG_LEVEL: 'warn',
         EMPIRE_DB_CONNECT_TIMEOUT_MS: '1000',
       },
@@ -75,7 +75,13 @@ describe('PostgreSQL restarting under a running process', () => {
     });
     const ready = () => fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status);
     try {
-      await waitFor(async () => ((await ready()) === 200 ? true : undefined), { timeoutMs: 30_000, what: `empire start to be ready\n${output}` });
+      // ready, and finished starting (it prints its URLs last)
+      await waitFor(async () => ((await ready()) === 200 && output.includes('registry ') ? true : undefined), {
+        timeoutMs: 30_000,
+        what: 'empire start to be ready',
+      }).catch((error: unknown) => {
+        throw new Error(`${String(error)}\n${output}`);
+      });
 
       await pg.server.stop();
       await waitFor(async () => ((await ready()) === 503 ? true : undefined), { timeoutMs: 10_000, what: 'readiness to drop' });
@@ -86,7 +92,11 @@ describe('PostgreSQL restarting under a running process', () => {
 
       await pg.server.start();
       const back = Date.now();
-      await waitFor(async () => ((await ready()) === 200 ? true : undefined), { timeoutMs: 5_000, intervalMs: 100, what: 'readiness after restart' });
+      await waitFor(async () => ((await ready()) === 200 ? true : undefined), { timeoutMs: 5_000, intervalMs: 100, what: 'readiness after restart' }).catch(
+        (error: unknown) => {
+          throw new Error(`${String(error)}\n${output}`);
+        },
+      );
       expect(Date.now() - back).toBeLessThan(5_000);
       expect(exitCode).toBeUndefined();
     } finally {

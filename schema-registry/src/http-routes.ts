@@ -1,5 +1,5 @@
 import { EmpireError, ErrorCode, isEmpireError } from '@empire/platform';
-import { readJsonBody, type RouteHandler, sendJson } from '@empire/platform/graphql';
+import { type RouteHandler, readJsonBody, sendJson } from '@empire/platform/graphql';
 import type { SchemaRegistryService } from './service.ts';
 import type { PublishResult } from './types.ts';
 
@@ -19,7 +19,11 @@ export function publishResultJson(result: Omit<PublishResult, 'version'> & { ver
   return { ...rest, version: { ...summary, subgraphs: subgraphs.map(({ name, url }) => ({ name, url })) } };
 }
 
-function route(method: string, path: string, handle: (body: unknown, url: URL) => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>): RouteHandler {
+function route(
+  method: string,
+  path: string,
+  handle: (body: unknown, url: URL) => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>,
+): RouteHandler {
   return async (req, res, url) => {
     if (url.pathname !== path || req.method !== method) return false;
     try {

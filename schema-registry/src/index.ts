@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { Database, EventBus, Logger } from '@empire/platform';
+import { type Database, type EventBus, type Logger, retryWhileDbUnavailable } from '@empire/platform';
 import { type RunningSubgraph, startSubgraphServer } from '@empire/platform/graphql';
-import { registryResolvers } from './resolvers.ts';
 import { registryRoutes } from './http-routes.ts';
+import { registryResolvers } from './resolvers.ts';
 import { SchemaRegistryService } from './service.ts';
 import { SchemaVersionStore } from './store.ts';
 
@@ -37,9 +37,13 @@ export async function startSchemaRegistry(deps: { db: Database; bus: EventBus; l
     logger: deps.logger,
     context: async () => ({}),
     routes: registryRoutes(service),
+    readiness: [{ name: 'database', check: async () => ((await deps.db.ping()) ? null : 'DB_UNAVAILABLE: the database does not answer') }],
   });
   // the deployed code is the truth about a core module's own schema, so its publish is forced
-  const published = await service.publish({ name: REGISTRY_SUBGRAPH_NAME, url: server.graphqlUrl, sdl: registrySdl, author: 'empire', message: 'registry self-publish' }, { force: true });
+  const published = await service.publish(
+    { name: REGISTRY_SUBGRAPH_NAME, url: server.graphqlUrl, sdl: registrySdl, author: 'empire', message: 'registry self-publish' },
+    { force: true },
+  );
   if (published.status === 'REJECTED') deps.logger.error({ errors: published.errors }, 'the registry could not publish its own subgraph');
   return { service, server, url: server.url, stop: () => server.close() };
 }

@@ -94,7 +94,10 @@ export class SchemaRegistryService {
     const changes = await diffApiSchemas(active?.apiSchemaSdl ?? null, composed.supergraph.apiSchema);
     const breaking = changes.filter((c) => c.criticality === 'BREAKING');
     if (breaking.length && !force) {
-      const errors = [`${ErrorCode.BreakingChangeBlocked}: ${breaking.length} breaking change(s); publish with --force (force: true) to accept them`, ...breaking.map((c) => c.message)];
+      const errors = [
+        `${ErrorCode.BreakingChangeBlocked}: ${breaking.length} breaking change(s); publish with --force (force: true) to accept them`,
+        ...breaking.map((c) => c.message),
+      ];
       return { kind: 'rejected', errors, changes };
     }
     return { kind: 'ok', subgraphs, supergraphSdl: composed.supergraph.supergraphSdl, apiSchemaSdl: composed.supergraph.apiSchemaSdl, changes };
@@ -115,9 +118,16 @@ export class SchemaRegistryService {
     const input = validatePublishInput(rawInput);
     const result = await this.#store.locked(async (em) => {
       const active = await this.#store.active(em);
-      if (active?.subgraphs.some((s) => sameSubgraph(s, input))) return { status: 'UNCHANGED', version: active, changes: [], errors: [] } satisfies PublishResult;
+      if (active?.subgraphs.some((s) => sameSubgraph(s, input)))
+        return { status: 'UNCHANGED', version: active, changes: [], errors: [] } satisfies PublishResult;
       const evaluation = await this.#evaluate(active, withSubgraph(active?.subgraphs ?? [], input), options.force === true);
-      if (evaluation.kind !== 'ok') return { status: 'REJECTED', version: null, changes: evaluation.kind === 'rejected' ? evaluation.changes : [], errors: evaluation.kind === 'rejected' ? evaluation.errors : [] } satisfies PublishResult;
+      if (evaluation.kind !== 'ok')
+        return {
+          status: 'REJECTED',
+          version: null,
+          changes: evaluation.kind === 'rejected' ? evaluation.changes : [],
+          errors: evaluation.kind === 'rejected' ? evaluation.errors : [],
+        } satisfies PublishResult;
       const version = await this.#store.insertActive(
         em,
         {
@@ -148,10 +158,12 @@ export class SchemaRegistryService {
     return this.#store.locked(async (em) => {
       const [active, restored] = await Promise.all([this.#store.active(em), this.#store.byVersion(target, em)]);
       if (!restored) throw new EmpireError(ErrorCode.NotFound, `Schema version ${target} does not exist`);
-      if (active && active.supergraphSdl === restored.supergraphSdl) return { status: 'UNCHANGED', version: active, changes: [], errors: [] } satisfies PublishResult;
+      if (active && active.supergraphSdl === restored.supergraphSdl)
+        return { status: 'UNCHANGED', version: active, changes: [], errors: [] } satisfies PublishResult;
       // a rollback is an explicit decision to go back, breaking changes included
       const evaluation = await this.#evaluate(active, restored.subgraphs, true);
-      if (evaluation.kind !== 'ok') return { status: 'REJECTED', version: null, changes: [], errors: evaluation.kind === 'rejected' ? evaluation.errors : [] } satisfies PublishResult;
+      if (evaluation.kind !== 'ok')
+        return { status: 'REJECTED', version: null, changes: [], errors: evaluation.kind === 'rejected' ? evaluation.errors : [] } satisfies PublishResult;
       const version = await this.#store.insertActive(
         em,
         {
@@ -175,7 +187,13 @@ export class SchemaRegistryService {
   }
 
   async #announce(version: SchemaVersionRecord, em: Parameters<EventBus['publish']>[2]): Promise<void> {
-    const payload: SupergraphPublishedPayload = { id: version.id, version: version.version, riskLevel: version.riskLevel, trigger: version.trigger, subgraphName: version.subgraphName };
+    const payload: SupergraphPublishedPayload = {
+      id: version.id,
+      version: version.version,
+      riskLevel: version.riskLevel,
+      trigger: version.trigger,
+      subgraphName: version.subgraphName,
+    };
     await this.#bus.publish(EventName.SupergraphPublished, payload, em);
   }
 
@@ -184,7 +202,8 @@ export class SchemaRegistryService {
   }
 
   history(limit = 50): Promise<SchemaVersionRecord[]> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new EmpireError(ErrorCode.BadUserInput, `"limit" must be between 1 and 1000, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new EmpireError(ErrorCode.BadUserInput, `"limit" must be between 1 and 1000, got ${limit}`);
     return this.#store.history(limit);
   }
 

@@ -113,7 +113,19 @@ export class SchemaVersionStore {
     const inserted = await connection.execute<{ id: string }[]>(
       `insert into schema_versions (version, supergraph_sdl, api_schema_sdl, subgraphs, risk_level, trigger, subgraph_name, author, commit_sha, message, rolled_back_to, is_active, parent_id)
        values ((select coalesce(max(version), 0) + 1 from schema_versions), ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, true, ?) returning id`,
-      [input.supergraphSdl, input.apiSchemaSdl, JSON.stringify(input.subgraphs), input.riskLevel, input.trigger, input.subgraphName, input.author, input.commit, input.message, input.rolledBackTo, parentId],
+      [
+        input.supergraphSdl,
+        input.apiSchemaSdl,
+        JSON.stringify(input.subgraphs),
+        input.riskLevel,
+        input.trigger,
+        input.subgraphName,
+        input.author,
+        input.commit,
+        input.message,
+        input.rolledBackTo,
+        parentId,
+      ],
       'all',
       ctx,
     );

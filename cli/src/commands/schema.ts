@@ -36,14 +36,21 @@ function printAnswer(answer: RegistryAnswer, json: boolean | undefined): number 
   else {
     const version = body.version ? ` version ${body.version.version}` : '';
     printLine(`${body.status}${version}`);
-    for (const change of (body.changes ?? []) as ChangeJson[]) printLine(`  ${change.criticality.padEnd(9)} ${change.security ? '[security] ' : ''}${change.message}`);
+    for (const change of (body.changes ?? []) as ChangeJson[])
+      printLine(`  ${change.criticality.padEnd(9)} ${change.security ? '[security] ' : ''}${change.message}`);
     for (const error of body.errors ?? []) printLine(`  error: ${error}`);
   }
   if (answer.httpStatus >= 400 && answer.httpStatus !== 422 && !json && !body.error) printLine(`error: registry answered ${answer.httpStatus}`);
   return body.status === 'PUBLISHED' || body.status === 'UNCHANGED' || body.status === 'PASSED' ? 0 : 1;
 }
 
-function publishCommand(parent: Command, verb: 'publish' | 'check', path: string, description: string, run: (work: () => Promise<number>) => Promise<void>): void {
+function publishCommand(
+  parent: Command,
+  verb: 'publish' | 'check',
+  path: string,
+  description: string,
+  run: (work: () => Promise<number>) => Promise<void>,
+): void {
   parent
     .command(verb)
     .description(description)
@@ -86,15 +93,34 @@ export function registerSchemaCommands(program: Command, run: (work: () => Promi
     .action((options: { limit: string; json?: boolean }) =>
       run(async () => {
         const config = loadConfig();
-        const response = await fetch(new URL(`/api/api-diff/history?limit=${encodeURIComponent(options.limit)}`, config.registryUrl)).catch((error: unknown) => {
-          throw new EmpireError(ErrorCode.UpstreamFailed, `Schema registry at ${config.registryUrl} unreachable: ${String((error as { cause?: unknown }).cause ?? error)}`);
-        });
-        const body = (await response.json()) as { versions?: { version: number; createdAt: string; trigger: string; subgraphName: string | null; riskLevel: string; changeCount: number; isActive: boolean; author: string | null }[]; error?: string };
+        const response = await fetch(new URL(`/api/api-diff/history?limit=${encodeURIComponent(options.limit)}`, config.registryUrl)).catch(
+          (error: unknown) => {
+            throw new EmpireError(
+              ErrorCode.UpstreamFailed,
+              `Schema registry at ${config.registryUrl} unreachable: ${String((error as { cause?: unknown }).cause ?? error)}`,
+            );
+          },
+        );
+        const body = (await response.json()) as {
+          versions?: {
+            version: number;
+            createdAt: string;
+            trigger: string;
+            subgraphName: string | null;
+            riskLevel: string;
+            changeCount: number;
+            isActive: boolean;
+            author: string | null;
+          }[];
+          error?: string;
+        };
         if (!response.ok || !body.versions) throw new EmpireError(ErrorCode.UpstreamFailed, body.error ?? `registry answered ${response.status}`);
         if (options.json) printJson(body.versions);
         else
           for (const v of body.versions) {
-            printLine(`${v.isActive ? '*' : ' '} v${String(v.version).padEnd(5)} ${v.createdAt}  ${v.trigger.padEnd(8)} ${(v.subgraphName ?? '-').padEnd(16)} ${v.riskLevel.padEnd(9)} ${v.changeCount} change(s)  ${v.author ?? ''}`);
+            printLine(
+              `${v.isActive ? '*' : ' '} v${String(v.version).padEnd(5)} ${v.createdAt}  ${v.trigger.padEnd(8)} ${(v.subgraphName ?? '-').padEnd(16)} ${v.riskLevel.padEnd(9)} ${v.changeCount} change(s)  ${v.author ?? ''}`,
+            );
           }
         return 0;
       }),

@@ -114,16 +114,21 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     });
   });
   const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
   return {
     server,
     port,
     url: `http://${options.host}:${port}`,
-    close: async () => {
-      await disposeWs?.();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+    // idempotent: a part may be stopped by a test and again by its owner
+    close: () => {
+      closing ??= (async () => {
+        await disposeWs?.();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return closing;
     },
   };
 }

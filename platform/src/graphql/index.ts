@@ -1,3 +1,11 @@
+export { healthRoutes, type ReadinessCheck } from './health-routes.ts';
 export { type EmpireHttpServer, HttpError, type HttpServerOptions, type RouteHandler, readJsonBody, sendJson, startHttpServer } from './http-server.ts';
-export { badInput, formatEmpireError, type RunningSubgraph, type SubgraphResolvers, type SubgraphServerOptions, startSubgraphServer } from './subgraph-server.ts';
 export { callRegistry, type PublishRequest, publishToRegistry, type RegistryAnswer } from './registry-client.ts';
+export {
+  badInput,
+  formatEmpireError,
+  type RunningSubgraph,
+  type SubgraphResolvers,
+  type SubgraphServerOptions,
+  startSubgraphServer,
+} from './subgraph-server.ts';

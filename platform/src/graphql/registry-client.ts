@@ -27,7 +27,11 @@ export async function callRegistry(registryUrl: string, path: string, body: unkn
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
-    throw new EmpireError(ErrorCode.UpstreamFailed, `Schema registry at ${registryUrl} unreachable: ${errorMessage((error as { cause?: unknown }).cause ?? error)}`, { cause: error });
+    throw new EmpireError(
+      ErrorCode.UpstreamFailed,
+      `Schema registry at ${registryUrl} unreachable: ${errorMessage((error as { cause?: unknown }).cause ?? error)}`,
+      { cause: error },
+    );
   }
   const text = await response.text();
   try {

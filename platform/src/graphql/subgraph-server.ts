@@ -1,11 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { GraphQLError, parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { EmpireError, ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { healthRoutes, type ReadinessCheck } from './health-routes.ts';
 import { type EmpireHttpServer, type RouteHandler, startHttpServer } from './http-server.ts';
 
 export type SubgraphResolvers<TContext> = GraphQLResolverMap<TContext>;
@@ -20,6 +22,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** Builds the context of an HTTP request or a WebSocket connection. */
   context: (request: { headers: IncomingMessage['headers'] }) => Promise<TContext>;
   routes?: RouteHandler[];
+  /** What `/health/ready` checks besides the process being up. */
+  readiness?: ReadinessCheck[];
   plugins?: ApolloServerPlugin<TContext>[];
 }
 
@@ -46,7 +50,8 @@ export async function startSubgraphServer<TContext extends BaseContext>(options:
   const schema = buildSubgraphSchema({ typeDefs: parse(options.sdl), resolvers: options.resolvers as GraphQLResolverMap<unknown> });
   const apollo = new ApolloServer<TContext>({
     schema,
-    plugins: options.plugins ?? [],
+    // inline traces only feed Apollo's hosted studio
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
     formatError: formatEmpireError,
     includeStacktraceInErrorResponses: false,
   });
@@ -55,15 +60,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(options:
   const http = await startHttpServer<TContext>({
     host: options.host,
     port: options.port,
-    routes: [
-      (_req, res, url) => {
-        if (url.pathname !== '/health/live' && url.pathname !== '/health/ready') return false;
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: 'ok', subgraph: options.name }));
-        return true;
-      },
-      ...(options.routes ?? []),
-    ],
+    routes: [healthRoutes({ checks: options.readiness ?? [], info: () => ({ subgraph: options.name }) }), ...(options.routes ?? [])],
     graphql: { apollo, context: (req) => options.context({ headers: req.headers }) },
     webSocket: (wss) => {
       const disposable = useServer(
@@ -79,14 +76,15 @@ export async function startSubgraphServer<TContext extends BaseContext>(options:
       return { dispose: () => disposable.dispose() };
     },
   });
+  let closing: Promise<void> | undefined;
   return {
     ...http,
     name: options.name,
     sdl: options.sdl,
     graphqlUrl: `${http.url}/graphql`,
-    close: async () => {
-      await http.close();
-      await apollo.stop();
+    close: () => {
+      closing ??= http.close().then(() => apollo.stop());
+      return closing;
     },
   };
 }

@@ -38,7 +38,8 @@ export async function startSystemSubgraph(deps: { db: Database; logger: Logger; 
     resolvers: {
       Query: { dbHealth: () => gatherDbHealth(deps.db, store) },
       DbHealth: {
-        recentAlerts: async (_parent: unknown, args: { limit?: number }) => (await recentAlerts(deps.db, Math.min(Math.max(args.limit ?? 20, 1), 200))).map(alertJson),
+        recentAlerts: async (_parent: unknown, args: { limit?: number }) =>
+          (await recentAlerts(deps.db, Math.min(Math.max(args.limit ?? 20, 1), 200))).map(alertJson),
       },
     },
   });

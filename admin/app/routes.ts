@@ -1,0 +1,8 @@
+import { index, type RouteConfig, route } from '@remix-run/route-config';
+
+export default [
+  index('routes/index-redirect.tsx'),
+  route('schema', 'routes/schema-overview.tsx'),
+  route('schema/:version', 'routes/schema-version.tsx'),
+  route('admin/db-health', 'routes/db-health.tsx'),
+] satisfies RouteConfig;

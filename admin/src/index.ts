@@ -1,0 +1,1 @@
+export { type AdminServer, type AdminServerOptions, buildAdmin, ensureAdminBuilt, startAdminServer } from './admin-server.ts';

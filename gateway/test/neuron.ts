@@ -1,0 +1,23 @@
+import { createLogger } from '@empire/platform';
+import { type RunningSubgraph, type SubgraphResolvers, startSubgraphServer } from '@empire/platform/graphql';
+
+export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable"])';
+
+/** A small real subgraph, as a neuron would run it. */
+export function startNeuron(name: string, sdl: string, resolvers: SubgraphResolvers<unknown>): Promise<RunningSubgraph> {
+  return startSubgraphServer({ name, sdl, resolvers, host: '127.0.0.1', port: 0, logger: createLogger({ name, level: 'silent' }), context: async () => ({}) });
+}
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  version: string | null;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+/** POSTs a GraphQL operation and returns the status, the served supergraph version and the body. */
+export async function graphql<T = Record<string, unknown>>(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status' | 'version'>;
+  return { status: response.status, version: response.headers.get('x-empire-supergraph-version'), ...body };
+}
