@@ -151,7 +151,8 @@ export class EmpireSupergraphManager extends EventEmitter<{ updated: [LoadedSupe
     if (unhealthy.length) {
       const attempts = this.#waitingFor?.version === next.version ? this.#waitingFor.attempts + 1 : 0;
       this.#waitingFor = { version: next.version, attempts };
-      if (attempts === 0) this.#logger.warn({ version: next.version, unhealthy }, 'new subgraphs do not answer yet; keeping the current supergraph and retrying');
+      if (attempts === 0)
+        this.#logger.warn({ version: next.version, unhealthy }, 'new subgraphs do not answer yet; keeping the current supergraph and retrying');
       setTimeout(() => void this.refresh(), Math.min(this.#options.pollIntervalMs, 250 * 2 ** attempts)).unref();
       return;
     }

@@ -40,10 +40,12 @@ export async function startSchemaRegistry(deps: { db: Database; bus: EventBus; l
     readiness: [{ name: 'database', check: async () => ((await deps.db.ping()) ? null : 'DB_UNAVAILABLE: the database does not answer') }],
   });
   // the deployed code is the truth about a core module's own schema, so its publish is forced
-  const published = await service.publish(
-    { name: REGISTRY_SUBGRAPH_NAME, url: server.graphqlUrl, sdl: registrySdl, author: 'empire', message: 'registry self-publish' },
-    { force: true },
-  );
+  const selfPublish = () =>
+    service.publish(
+      { name: REGISTRY_SUBGRAPH_NAME, url: server.graphqlUrl, sdl: registrySdl, author: 'empire', message: 'registry self-publish' },
+      { force: true },
+    );
+  const published = await retryWhileDbUnavailable(selfPublish, { waitMs: 60_000, logger: deps.logger });
   if (published.status === 'REJECTED') deps.logger.error({ errors: published.errors }, 'the registry could not publish its own subgraph');
   return { service, server, url: server.url, stop: () => server.close() };
 }
