@@ -1,22 +1,78 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { prepareDatabase } from '@empire/migrations';
-import { type Config, createLogger, type Database, describeUrl, EmpireError, ErrorCode, EventBus, type Logger } from '@empire/platform';
+import {
+  type Config,
+  createLogger,
+  createProcessSecurity,
+  type Database,
+  describeUrl,
+  EmpireError,
+  ErrorCode,
+  EventBus,
+  isEmpireError,
+  type Logger,
+  type ProcessSecurity,
+} from '@empire/platform';
 import { publishToRegistry, type RunningSubgraph } from '@empire/platform/graphql';
 import { startSchemaRegistry } from '@empire/schema-registry';
 import { startSystemSubgraph } from '@empire/subgraph-system';
+import { createVault, startVaultSubgraph, type Vault } from '@empire/subgraph-vault';
 import { EMBEDDED_DATABASE, embeddedServer } from './database-target.ts';
 
 /** The parts `empire start --only` can name. */
-export const PLATFORM_PARTS = ['registry', 'subgraph:system', 'gateway', 'admin'] as const;
+export const PLATFORM_PARTS = ['registry', 'subgraph:system', 'subgraph:vault', 'gateway', 'admin'] as const;
 export type PlatformPart = (typeof PLATFORM_PARTS)[number];
 
+interface CoreSubgraphDeps {
+  db: Database;
+  logger: Logger;
+  host: string;
+  port: number;
+  security: ProcessSecurity;
+  vault: Vault;
+}
+
 /** Core subgraphs in start order; each gets EMPIRE_SUBGRAPH_PORT_BASE + its index. */
-const CORE_SUBGRAPHS = [{ part: 'subgraph:system', start: startSystemSubgraph }] as const;
+const CORE_SUBGRAPHS: { part: PlatformPart; start: (deps: CoreSubgraphDeps) => Promise<RunningSubgraph> }[] = [
+  { part: 'subgraph:system', start: (d) => startSystemSubgraph({ ...d, verifier: d.security.verifier }) },
+  { part: 'subgraph:vault', start: (d) => startVaultSubgraph({ ...d, verifier: d.security.verifier }) },
+];
+
+/** The vault secret that signs the admin app's session cookies. */
+const ADMIN_SESSION_SECRET = 'internal.admin_session';
 
 export interface RunningPlatform {
   urls: Record<string, string>;
   db: Database;
+  vault: Vault;
+  security: ProcessSecurity;
+  /** Set on the very first start: the admin created then, with its one-time password. */
+  firstAdmin: { email: string; password: string } | null;
   stop: () => Promise<void>;
+}
+
+/**
+ * Every start: signing keys exist (an active one and the next), secrets found in the
+ * environment are imported, and on the very first start an admin is created.
+ */
+async function bootstrapVault(vault: Vault, security: ProcessSecurity, logger: Logger): Promise<{ email: string; password: string } | null> {
+  if (await vault.signingKeys.ensure()) await security.verifier.reloadKeys();
+  await vault.secrets.importFromEnvironment(process.env);
+  try {
+    return await vault.auth.ensureFirstAdmin();
+  } catch (error) {
+    // another process starting at the same moment created it
+    if (isEmpireError(error, ErrorCode.Conflict)) return null;
+    logger.error({ err: String(error) }, 'could not create the first admin');
+    throw error;
+  }
+}
+
+async function createSessionSecret(vault: Vault): Promise<string> {
+  const secret = randomBytes(32).toString('base64url');
+  await vault.secrets.put(ADMIN_SESSION_SECRET, 'internal', secret, 'empire');
+  return secret;
 }
 
 export function parseParts(value: string | undefined): PlatformPart[] {
@@ -74,25 +130,37 @@ export async function startPlatform(config: Config, options: { parts?: PlatformP
     await bus.start();
     stops.push(() => bus.stop());
 
+    const security = await createProcessSecurity({ config, db, bus, logger });
+    stops.push(async () => security.stop());
+    const vault = createVault({
+      db,
+      bus,
+      logger,
+      keyring: security.keyring,
+      issuer: security.issuer,
+      algorithm: config.EMPIRE_JWT_ALGORITHM,
+      accessTokenTtlSeconds: config.EMPIRE_ACCESS_TOKEN_TTL_S,
+      refreshTokenTtlSeconds: config.EMPIRE_REFRESH_TOKEN_TTL_S,
+      jwksCacheSeconds: config.EMPIRE_JWKS_CACHE_S,
+    });
+    const firstAdmin = await bootstrapVault(vault, security, logger);
+
     if (parts.has('registry')) {
-      const registry = await startSchemaRegistry({ db, bus, logger, host, port: config.EMPIRE_REGISTRY_PORT });
+      const registry = await startSchemaRegistry({ db, bus, logger, host, port: config.EMPIRE_REGISTRY_PORT, verifier: security.verifier });
       stops.push(registry.stop);
       urls.registry = registry.url;
     }
 
     for (const [index, subgraph] of CORE_SUBGRAPHS.entries()) {
       if (!parts.has(subgraph.part)) continue;
-      const running: RunningSubgraph = await subgraph.start({ db, logger, host, port: config.EMPIRE_SUBGRAPH_PORT_BASE + index });
+      const running = await subgraph.start({ db, logger, host, port: config.EMPIRE_SUBGRAPH_PORT_BASE + index, security, vault });
       stops.push(running.close);
       urls[subgraph.part] = running.graphqlUrl;
-      const answer = await publishToRegistry(config.registryUrl, {
-        name: running.name,
-        url: running.graphqlUrl,
-        sdl: running.sdl,
-        author: 'empire',
-        message: `${running.name} self-publish`,
-        force: true,
-      });
+      const answer = await publishToRegistry(
+        config.registryUrl,
+        { name: running.name, url: running.graphqlUrl, sdl: running.sdl, message: `${running.name} self-publish`, force: true },
+        { authorization: await security.serviceAuthorization(running.name, 'neuron') },
+      );
       if (answer.body.status === 'REJECTED' || answer.httpStatus >= 400) {
         throw new EmpireError(
           ErrorCode.CompositionFailed,
@@ -111,6 +179,8 @@ export async function startPlatform(config: Config, options: { parts?: PlatformP
         pollIntervalMs: config.EMPIRE_GATEWAY_POLL_MS,
         logger,
         bus,
+        verifier: security.verifier,
+        registryAuthorization: () => security.serviceAuthorization('gateway', 'viewer'),
       });
       stops.push(gateway.close);
       await gateway.ready;
@@ -120,11 +190,12 @@ export async function startPlatform(config: Config, options: { parts?: PlatformP
     if (parts.has('admin')) {
       const { ensureAdminBuilt, startAdminServer } = await import('@empire/admin');
       await ensureAdminBuilt();
-      const admin = await startAdminServer({ host, port: config.EMPIRE_ADMIN_PORT, gatewayUrl: `${config.gatewayUrl}/graphql`, logger });
+      const sessionSecret = (await vault.secrets.read(ADMIN_SESSION_SECRET)) ?? (await createSessionSecret(vault));
+      const admin = await startAdminServer({ host, port: config.EMPIRE_ADMIN_PORT, gatewayUrl: `${config.gatewayUrl}/graphql`, logger, sessionSecret });
       stops.push(admin.close);
       urls.admin = admin.url;
     }
-    return { urls, db, stop };
+    return { urls, db, vault, security, firstAdmin, stop };
   } catch (error) {
     await stop();
     throw error;

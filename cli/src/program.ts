@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { registerDbCommands } from './commands/db.ts';
+import { registerKeysCommands } from './commands/keys.ts';
 import { registerSchemaCommands } from './commands/schema.ts';
 import { registerStartCommand } from './commands/start.ts';
+import { registerVaultAdminCommands } from './commands/vault-admin.ts';
 import { printFailure } from './output.ts';
 
 /** Runs one command body and turns its result into the process exit code. */
@@ -23,5 +25,7 @@ export function createProgram(): Command {
   registerStartCommand(program, run);
   registerDbCommands(program, run);
   registerSchemaCommands(program, run);
+  registerKeysCommands(program, run);
+  registerVaultAdminCommands(program, run);
   return program;
 }

@@ -1,9 +1,21 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Config, createLogger, parseConfig } from '@empire/platform';
+import {
+  type Config,
+  createLogger,
+  createProcessSecurity,
+  type Database,
+  type EventBus,
+  generateKey,
+  type Principal,
+  type ProcessSecurity,
+  parseConfig,
+  type Role,
+} from '@empire/platform';
 import { callRegistry, type PublishRequest, type RegistryAnswer } from '@empire/platform/graphql';
 import { createTestDatabase, freePort } from '@empire/platform/testkit';
+import { createVault, type Vault } from '@empire/subgraph-vault';
 import { type PlatformPart, type RunningPlatform, startPlatform } from './platform-runner.ts';
 
 export interface TestStack {
@@ -14,8 +26,13 @@ export interface TestStack {
   adminUrl: string;
   databaseUrl: string;
   dataDir: string;
-  /** Publishes through the registry's REST API, as a neuron would. */
+  /** Publishes through the registry's REST API with a neuron API key, as a neuron would. */
   publish: (input: PublishRequest) => Promise<RegistryAnswer['body']>;
+  /** The admin created on first start, with its one-time password. */
+  adminCredentials: { email: string; password: string };
+  /** A new API key of that role (one per call). */
+  apiKeyFor: (role: Role) => Promise<string>;
+  masterKey: string;
   stop: () => Promise<void>;
 }
 
@@ -25,6 +42,7 @@ export interface TestStack {
  */
 export async function startTestStack(options: { parts?: PlatformPart[]; env?: Record<string, string> } = {}): Promise<TestStack> {
   const database = await createTestDatabase('stack');
+  const masterKey = generateKey();
   const dataDir = await mkdtemp(join(tmpdir(), 'empire-stack-'));
   await chmod(dataDir, 0o755);
   const [gatewayPort, registryPort, adminPort, subgraphPortBase] = [await freePort(), await freePort(), await freePort(), await freePort()];
@@ -37,9 +55,14 @@ export async function startTestStack(options: { parts?: PlatformPart[]; env?: Re
     EMPIRE_SUBGRAPH_PORT_BASE: String(subgraphPortBase),
     EMPIRE_GATEWAY_POLL_MS: '2000',
     LOG_LEVEL: 'warn',
+    EMPIRE_MASTER_KEY: masterKey,
     ...options.env,
   });
   const platform = await startPlatform(config, { parts: options.parts, logger: createLogger({ name: 'test-stack', level: 'warn' }) });
+  if (!platform.firstAdmin) throw new Error('a fresh test database should have made a first admin');
+  const setup: Principal = { kind: 'service', id: 'service:test-stack', name: 'service:test-stack', role: 'admin', scopes: ['*'] };
+  const apiKeyFor = async (role: Role) => (await platform.vault.apiKeys.create({ name: `test ${role}`, role }, setup, null)).key;
+  const neuronKey = await apiKeyFor('neuron');
   return {
     config,
     platform,
@@ -48,11 +71,43 @@ export async function startTestStack(options: { parts?: PlatformPart[]; env?: Re
     adminUrl: `http://127.0.0.1:${adminPort}`,
     databaseUrl: database.url,
     dataDir,
-    publish: async (input) => (await callRegistry(config.registryUrl, '/api/api-diff/register', input)).body,
+    publish: async (input) => (await callRegistry(config.registryUrl, '/api/api-diff/register', input, { authorization: `Bearer ${neuronKey}` })).body,
+    adminCredentials: platform.firstAdmin,
+    apiKeyFor,
+    masterKey,
     stop: async () => {
       await platform.stop();
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Security for tests that assemble parts by hand: a keyring, a verifier and token issuer, and
+ * the vault with its signing keys in place.
+ */
+export async function createTestSecurity(deps: {
+  db: Database;
+  bus: EventBus;
+  masterKey?: string;
+}): Promise<{ security: ProcessSecurity; vault: Vault; masterKey: string }> {
+  const masterKey = deps.masterKey ?? generateKey();
+  const config = parseConfig({ EMPIRE_MASTER_KEY: masterKey, LOG_LEVEL: 'silent' });
+  const logger = createLogger({ name: 'test-security', level: 'silent' });
+  const security = await createProcessSecurity({ config, db: deps.db, bus: deps.bus, logger });
+  const vault = createVault({
+    db: deps.db,
+    bus: deps.bus,
+    logger,
+    keyring: security.keyring,
+    issuer: security.issuer,
+    algorithm: config.EMPIRE_JWT_ALGORITHM,
+    accessTokenTtlSeconds: config.EMPIRE_ACCESS_TOKEN_TTL_S,
+    refreshTokenTtlSeconds: config.EMPIRE_REFRESH_TOKEN_TTL_S,
+    jwksCacheSeconds: config.EMPIRE_JWKS_CACHE_S,
+  });
+  await vault.signingKeys.ensure();
+  await security.verifier.reloadKeys();
+  return { security, vault, masterKey };
 }

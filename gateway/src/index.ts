@@ -1,7 +1,9 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { type EventBus, errorMessage, type Logger } from '@empire/platform';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { authError, authenticateRequest, type CredentialVerifier, EmpireError, type EventBus, errorMessage, type Logger } from '@empire/platform';
 import { type EmpireHttpServer, formatEmpireError, healthRoutes, sendJson, startHttpServer } from '@empire/platform/graphql';
+import { fieldPolicyPlugin, type GatewayContext } from './field-policy-plugin.ts';
 import { SubscriptionRouter } from './subscription-router.ts';
 import { EmpireSupergraphManager } from './supergraph-manager.ts';
 import { SupergraphDiskCache } from './supergraph-source.ts';
@@ -15,8 +17,14 @@ export { fetchSupergraph, type LoadedSupergraph, SupergraphDiskCache } from './s
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 
 export const SUPERGRAPH_VERSION_HEADER = 'x-empire-supergraph-version';
+// clients may cache the JWKS this long; a retiring key stays published longer than that
+const JWKS_MAX_AGE_SECONDS = 60;
 
 export interface GatewayOptions {
+  /** Verifies every caller's credentials. */
+  verifier: CredentialVerifier;
+  /** The gateway's own credential for the registry. */
+  registryAuthorization?: () => Promise<string | null>;
   host: string;
   port: number;
   registryUrl: string;
@@ -36,7 +44,7 @@ export interface RunningGateway extends EmpireHttpServer {
   ready: Promise<void>;
 }
 
-function versionHeaderPlugin(manager: EmpireSupergraphManager): ApolloServerPlugin<BaseContext> {
+function versionHeaderPlugin(manager: EmpireSupergraphManager): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
@@ -61,19 +69,36 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger,
     pollIntervalMs: options.pollIntervalMs,
     bus: options.bus,
+    authorization: options.registryAuthorization,
   });
   const gateway = new ApolloGateway({
     supergraphSdl: manager,
     // Node's fetch keeps connections to subgraphs alive between requests
-    buildService: ({ url }) => new RemoteGraphQLDataSource({ url, fetcher: fetch }),
+    buildService: ({ url }) =>
+      new RemoteGraphQLDataSource<GatewayContext>({
+        url,
+        fetcher: fetch,
+        // subgraphs verify the caller themselves
+        willSendRequest: ({ request, context }) => {
+          if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+          if (context.ip) request.http?.headers.set('x-forwarded-for', context.ip);
+        },
+      }),
   });
-  const apollo = new ApolloServer<BaseContext>({
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [versionHeaderPlugin(manager)],
+    plugins: [versionHeaderPlugin(manager), fieldPolicyPlugin(manager)],
     formatError: formatEmpireError,
     includeStacktraceInErrorResponses: false,
   });
-  const router = new SubscriptionRouter({ apollo, logger });
+  const authenticate = async (headers: IncomingHttpHeaders, remoteAddress: string | null): Promise<GatewayContext> => {
+    try {
+      return await authenticateRequest(options.verifier, headers, remoteAddress);
+    } catch (error) {
+      throw error instanceof EmpireError ? authError(error) : error;
+    }
+  };
+  const router = new SubscriptionRouter({ apollo, logger, authenticate, policies: () => manager.current?.policies ?? {} });
   manager.on('updated', (supergraph) => {
     try {
       router.applySupergraph(supergraph.version, supergraph.sdl);
@@ -82,7 +107,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }
   });
   let started = false;
-  const http = await startHttpServer<BaseContext>({
+  const http = await startHttpServer<GatewayContext>({
     host: options.host,
     port: options.port,
     routes: [
@@ -92,6 +117,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         headers: (): Record<string, string> => (manager.current ? { [SUPERGRAPH_VERSION_HEADER]: String(manager.current.version) } : {}),
       }),
       (_req, res, url) => {
+        if (url.pathname === '/.well-known/jwks.json') {
+          sendJson(res, 200, options.verifier.jwks(), { 'cache-control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` });
+          return true;
+        }
         if (url.pathname === '/graphql' && !started) {
           sendJson(res, 503, { errors: [{ message: 'The gateway has not loaded a supergraph yet', extensions: { code: 'UPSTREAM_FAILED' } }] });
           return true;
@@ -99,7 +128,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         return false;
       },
     ],
-    graphql: { apollo, context: async () => ({}) },
+    graphql: { apollo, context: (req) => authenticate(req.headers, req.socket.remoteAddress ?? null) },
     webSocket: (wss) => router.attach(wss),
   });
   const ready = apollo.start().then(() => {

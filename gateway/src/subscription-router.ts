@@ -1,6 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { Supergraph } from '@apollo/federation-internals';
-import type { ApolloServer, BaseContext } from '@apollo/server';
-import { errorMessage, type Logger } from '@empire/platform';
+import type { ApolloServer } from '@apollo/server';
+import { errorMessage, findUnauthorizedFields, type Logger, type PolicyMap } from '@empire/platform';
 import {
   type DocumentNode,
   type ExecutionArgs,
@@ -17,6 +18,7 @@ import {
 import { type Client, createClient } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import WebSocket, { type WebSocketServer } from 'ws';
+import type { GatewayContext } from './field-policy-plugin.ts';
 
 interface SubgraphRoute {
   subgraph: string;
@@ -36,6 +38,7 @@ interface RoutingTable {
 interface RoutedContext {
   route?: SubgraphRoute;
   field?: string;
+  auth: GatewayContext;
 }
 
 interface ActiveSubscription {
@@ -90,13 +93,22 @@ function explain(error: GraphQLError, route: SubgraphRoute, table: RoutingTable)
  */
 export class SubscriptionRouter {
   readonly #logger: Logger;
-  readonly #apollo: ApolloServer<BaseContext>;
+  readonly #apollo: ApolloServer<GatewayContext>;
+  readonly #authenticate: (headers: IncomingHttpHeaders, remoteAddress: string | null) => Promise<GatewayContext>;
+  readonly #policies: () => PolicyMap;
   readonly #clients = new Map<string, Client>();
   readonly #active = new Set<ActiveSubscription>();
   #table: RoutingTable | null = null;
 
-  constructor(deps: { apollo: ApolloServer<BaseContext>; logger: Logger }) {
+  constructor(deps: {
+    apollo: ApolloServer<GatewayContext>;
+    logger: Logger;
+    authenticate: (headers: IncomingHttpHeaders, remoteAddress: string | null) => Promise<GatewayContext>;
+    policies: () => PolicyMap;
+  }) {
     this.#apollo = deps.apollo;
+    this.#authenticate = deps.authenticate;
+    this.#policies = deps.policies;
     this.#logger = deps.logger.child({ component: 'subscription-router' });
   }
 
@@ -116,10 +128,10 @@ export class SubscriptionRouter {
         );
       }
     }
-    for (const [url, client] of this.#clients) {
-      if (![...table.subscriptions.values()].some((r) => r.url === url)) {
+    for (const [key, client] of this.#clients) {
+      if (![...table.subscriptions.values()].some((r) => key.startsWith(`${r.url} `))) {
         void client.dispose();
-        this.#clients.delete(url);
+        this.#clients.delete(key);
       }
     }
   }
@@ -127,7 +139,24 @@ export class SubscriptionRouter {
   attach(wss: WebSocketServer): { dispose: () => Promise<void> } {
     const server = useServer(
       {
-        onSubscribe: (_ctx, _id, payload) => this.#prepare(payload.query, payload.operationName ?? undefined, payload.variables ?? undefined),
+        onConnect: async (ctx) => {
+          const params = ctx.connectionParams ?? {};
+          const authorization = typeof params.authorization === 'string' ? params.authorization : ctx.extra.request.headers.authorization;
+          try {
+            (ctx.extra as { auth?: GatewayContext }).auth = await this.#authenticate(
+              { ...ctx.extra.request.headers, authorization },
+              ctx.extra.request.socket.remoteAddress ?? null,
+            );
+            return true;
+          } catch {
+            // graphql-ws closes the socket with 4403 Forbidden
+            return false;
+          }
+        },
+        onSubscribe: (ctx, _id, payload) => {
+          const auth = (ctx.extra as { auth?: GatewayContext }).auth ?? { principal: null, ip: null, authorization: null };
+          return this.#prepare(payload.query, payload.operationName ?? undefined, payload.variables ?? undefined, auth);
+        },
         execute: (args) => this.#execute(args),
         subscribe: (args) => this.#subscribe(args),
       },
@@ -143,7 +172,12 @@ export class SubscriptionRouter {
     };
   }
 
-  #prepare(query: string, operationName: string | undefined, variables: Record<string, unknown> | undefined): ExecutionArgs | readonly GraphQLError[] {
+  #prepare(
+    query: string,
+    operationName: string | undefined,
+    variables: Record<string, unknown> | undefined,
+    auth: GatewayContext,
+  ): ExecutionArgs | readonly GraphQLError[] {
     const table = this.#table;
     if (!table) return [new GraphQLError('The gateway has no supergraph loaded yet', { extensions: { code: 'UPSTREAM_FAILED' } })];
     let document: DocumentNode;
@@ -157,7 +191,17 @@ export class SubscriptionRouter {
       return [new GraphQLError(operationName ? `Unknown operation "${operationName}"` : 'The document must hold exactly one operation, or name one')];
     if (operation.operation !== 'subscription') {
       const errors = validate(table.apiSchema, document);
-      return errors.length ? errors : { schema: table.apiSchema, document, operationName, variableValues: variables };
+      const contextValue: RoutedContext = { auth };
+      return errors.length ? errors : { schema: table.apiSchema, document, operationName, variableValues: variables, contextValue };
+    }
+    const denied = findUnauthorizedFields(table.apiSchema, document, operation, this.#policies(), auth.principal);
+    if (denied.length) {
+      return denied.map(
+        (d) =>
+          new GraphQLError(`${d.code === 'UNAUTHENTICATED' ? 'Authentication required for' : 'Not allowed to access'} ${d.coordinate}`, {
+            extensions: { code: d.code },
+          }),
+      );
     }
     const root = operation.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value !== '__typename');
     const field = root?.name.value;
@@ -170,26 +214,33 @@ export class SubscriptionRouter {
       ];
     const errors = validate(route.schema, document);
     if (errors.length) return errors.map((e) => explain(e, route, table));
-    const contextValue: RoutedContext = { route, field };
+    const contextValue: RoutedContext = { route, field, auth };
     return { schema: table.apiSchema, document, operationName, variableValues: variables, contextValue };
   }
 
   async #execute(args: ExecutionArgs): Promise<ExecutionResult> {
-    const response = await this.#apollo.executeOperation({
-      query: print(args.document),
-      operationName: args.operationName ?? undefined,
-      variables: (args.variableValues ?? undefined) as Record<string, unknown> | undefined,
-    });
+    const { auth } = args.contextValue as RoutedContext;
+    const response = await this.#apollo.executeOperation(
+      {
+        query: print(args.document),
+        operationName: args.operationName ?? undefined,
+        variables: (args.variableValues ?? undefined) as Record<string, unknown> | undefined,
+      },
+      { contextValue: { ...auth } },
+    );
     if (response.body.kind !== 'single') return { errors: [new GraphQLError('Incremental delivery is not supported over WebSocket')] };
     const { data, errors, extensions } = response.body.singleResult;
     return { data: data ?? null, errors: errors?.map((e) => new GraphQLError(e.message, { extensions: e.extensions })), extensions } as ExecutionResult;
   }
 
-  #client(url: string): Client {
-    let client = this.#clients.get(url);
+  /** One upstream connection per subgraph and credential: subgraphs verify each caller. */
+  #client(url: string, authorization: string | null): Client {
+    const key = `${url} ${authorization ?? ''}`;
+    let client = this.#clients.get(key);
     if (!client) {
       client = createClient({
         url: toWebSocketUrl(url),
+        connectionParams: authorization ? { authorization } : {},
         webSocketImpl: WebSocket,
         lazy: true,
         // subgraphs restart; graphql-ws re-subscribes every operation after reconnecting
@@ -197,15 +248,15 @@ export class SubscriptionRouter {
         shouldRetry: () => true,
         keepAlive: 10_000,
       });
-      this.#clients.set(url, client);
+      this.#clients.set(key, client);
     }
     return client;
   }
 
   #subscribe(args: ExecutionArgs): AsyncIterableIterator<ExecutionResult> {
-    const { route, field } = (args.contextValue ?? {}) as RoutedContext;
+    const { route, field, auth } = args.contextValue as RoutedContext;
     if (!route || !field) throw new Error('subscription reached the router without a route');
-    const upstream = this.#client(route.url).iterate({
+    const upstream = this.#client(route.url, auth.authorization).iterate({
       query: print(args.document),
       operationName: args.operationName ?? undefined,
       variables: (args.variableValues ?? undefined) as Record<string, unknown> | undefined,

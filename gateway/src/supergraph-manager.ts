@@ -14,6 +14,8 @@ export interface SupergraphManagerOptions {
   /** Fallback poll interval; events make the usual path push. */
   pollIntervalMs: number;
   bus?: EventBus;
+  /** The gateway's own credential for the registry. */
+  authorization?: () => Promise<string | null>;
 }
 
 /** Subgraph URLs of a supergraph, by subgraph name. */
@@ -92,7 +94,7 @@ export class EmpireSupergraphManager extends EventEmitter<{ updated: [LoadedSupe
   async #loadFirst(): Promise<LoadedSupergraph> {
     for (let attempt = 0; !this.#stopped; attempt++) {
       try {
-        const fresh = await fetchSupergraph(this.#options.registryUrl, null);
+        const fresh = await fetchSupergraph(this.#options.registryUrl, null, await this.#authorization());
         if (fresh) {
           await this.#options.cache
             .write(fresh)
@@ -111,6 +113,15 @@ export class EmpireSupergraphManager extends EventEmitter<{ updated: [LoadedSupe
       await sleep(Math.min(1_000, 100 * 2 ** attempt));
     }
     throw new Error('gateway stopped before a supergraph was loaded');
+  }
+
+  async #authorization(): Promise<string | null> {
+    return (
+      (await this.#options.authorization?.().catch((error: unknown) => {
+        this.#logger.warn({ err: errorMessage(error) }, 'no credential for the registry');
+        return null;
+      })) ?? null
+    );
   }
 
   /** Stops polling and any wait for a first supergraph. */
@@ -141,7 +152,7 @@ export class EmpireSupergraphManager extends EventEmitter<{ updated: [LoadedSupe
     if (this.#stopped || !this.#update) return;
     let next: LoadedSupergraph | null;
     try {
-      next = await fetchSupergraph(this.#options.registryUrl, this.#current?.version ?? null);
+      next = await fetchSupergraph(this.#options.registryUrl, this.#current?.version ?? null, await this.#authorization());
     } catch (error) {
       this.#logger.warn({ err: errorMessage(error), serving: this.#current?.version }, 'registry unreachable; keeping the current supergraph');
       return;

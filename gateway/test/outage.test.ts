@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestSecurity } from '@empire/cli/test-stack';
 import { prepareDatabase } from '@empire/migrations';
-import { createLogger, type Database, EventBus } from '@empire/platform';
+import { createLogger, type Database, EventBus, type ProcessSecurity } from '@empire/platform';
 import type { RunningSubgraph } from '@empire/platform/graphql';
 import { type OwnPostgres, startOwnPostgres, waitFor } from '@empire/platform/testkit';
 import { type SchemaRegistry, startSchemaRegistry } from '@empire/schema-registry';
@@ -20,6 +21,8 @@ describe('the gateway while the registry and the database are down', () => {
   let weather: RunningSubgraph;
   let gateway: RunningGateway;
   let cacheDir: string;
+  let security: ProcessSecurity;
+  const gatewayAuth = () => ({ verifier: security.verifier, registryAuthorization: () => security.serviceAuthorization('gateway', 'viewer') });
 
   beforeAll(async () => {
     pg = await startOwnPostgres();
@@ -27,12 +30,14 @@ describe('the gateway while the registry and the database are down', () => {
     db = (await prepareDatabase({ url: pg.url('outage'), logger, waitMs: 10_000, connectTimeoutMs: 1_000 })).db;
     bus = new EventBus({ db, logger, source: 'outage-test' });
     await bus.start();
-    registry = await startSchemaRegistry({ db, bus, logger, host: '127.0.0.1', port: 0 });
+    ({ security } = await createTestSecurity({ db, bus }));
+    registry = await startSchemaRegistry({ db, bus, logger, host: '127.0.0.1', port: 0, verifier: security.verifier });
     weather = await startNeuron('weather', `${FEDERATION_LINK}\ntype Query { temperature(city: String!): Float }`, {
       Query: { temperature: (_: unknown, args: { city: string }) => (args.city === 'Oslo' ? -3.5 : 21) },
     });
     expect((await registry.service.publish({ name: 'weather', url: weather.graphqlUrl, sdl: weather.sdl })).status).toBe('PUBLISHED');
     gateway = await startGateway({
+      ...gatewayAuth(),
       host: '127.0.0.1',
       port: 0,
       registryUrl: registry.url,
@@ -48,6 +53,7 @@ describe('the gateway while the registry and the database are down', () => {
     await gateway?.close();
     await weather?.close();
     await registry?.stop();
+    security?.stop();
     await bus?.stop();
     await db?.close();
     await pg?.dispose();
@@ -73,6 +79,7 @@ describe('the gateway while the registry and the database are down', () => {
     expect(ready.status).toBe(200);
 
     const cold = await startGateway({
+      ...gatewayAuth(),
       host: '127.0.0.1',
       port: 0,
       registryUrl: registry.url,
@@ -92,6 +99,7 @@ describe('the gateway while the registry and the database are down', () => {
 
   it('answers 503 on /health/ready and /graphql until a first supergraph exists', async () => {
     const empty = await startGateway({
+      ...gatewayAuth(),
       host: '127.0.0.1',
       port: 0,
       registryUrl: 'http://127.0.0.1:9',

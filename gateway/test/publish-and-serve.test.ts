@@ -23,11 +23,19 @@ describe('publishing subgraphs through the registry to the gateway', () => {
   let stack: TestStack;
   let products: RunningSubgraph;
   let cli: (args: string[]) => ReturnType<typeof runCli>;
+  let adminKey: string;
 
   beforeAll(async () => {
     stack = await startTestStack({ parts: ['registry', 'subgraph:system', 'gateway'] });
     products = await startNeuron('products', PRODUCTS_V1, { Query: { products: () => catalogue } });
-    cli = (args) => runCli(args, { EMPIRE_REGISTRY_URL: stack.registryUrl, DATABASE_URL: stack.databaseUrl });
+    adminKey = await stack.apiKeyFor('admin');
+    const neuronKey = await stack.apiKeyFor('neuron');
+    cli = (args) =>
+      runCli(args, {
+        EMPIRE_REGISTRY_URL: stack.registryUrl,
+        DATABASE_URL: stack.databaseUrl,
+        EMPIRE_API_KEY: args.includes('rollback') ? adminKey : neuronKey,
+      });
   });
 
   afterAll(async () => {
@@ -81,6 +89,7 @@ describe('publishing subgraphs through the registry to the gateway', () => {
       env: {
         ...process.env,
         DATABASE_URL: stack.databaseUrl,
+        EMPIRE_MASTER_KEY: stack.masterKey,
         EMPIRE_REGISTRY_URL: stack.registryUrl,
         EMPIRE_GATEWAY_PORT: String(port),
         EMPIRE_DATA_DIR: join(stack.dataDir, 'second'),
@@ -175,12 +184,15 @@ describe('publishing subgraphs through the registry to the gateway', () => {
   });
 
   it('serves the active supergraph with an ETag for other routers', async () => {
-    const first = await fetch(`${stack.registryUrl}/supergraph`);
+    const anonymous = await fetch(`${stack.registryUrl}/supergraph`);
+    expect(anonymous.status).toBe(401);
+    const auth = { authorization: `Bearer ${adminKey}` };
+    const first = await fetch(`${stack.registryUrl}/supergraph`, { headers: auth });
     expect(first.status).toBe(200);
     const etag = first.headers.get('etag');
     expect(etag).toMatch(/^"v\d+"$/);
     expect(await first.text()).toContain('join__Graph');
-    const again = await fetch(`${stack.registryUrl}/supergraph`, { headers: { 'if-none-match': etag ?? '' } });
+    const again = await fetch(`${stack.registryUrl}/supergraph`, { headers: { ...auth, 'if-none-match': etag ?? '' } });
     expect(again.status).toBe(304);
   });
 
@@ -202,7 +214,7 @@ describe('publishing subgraphs through the registry to the gateway', () => {
     const response = await graphql<{
       schemaVersions: { version: number; riskLevel: string; changes: { path: string | null }[] }[];
       dbHealth: { ok: boolean; tables: { name: string }[] };
-    }>(stack.gatewayUrl, '{ schemaVersions(limit: 3) { version riskLevel changes { path } } dbHealth { ok tables { name } } }');
+    }>(stack.gatewayUrl, '{ schemaVersions(limit: 3) { version riskLevel changes { path } } dbHealth { ok tables { name } } }', undefined, adminKey);
     expect(response.errors).toBeUndefined();
     expect(response.data?.schemaVersions).toHaveLength(3);
     expect(response.data?.dbHealth.ok).toBe(true);

@@ -32,10 +32,17 @@ function collect(client: Client, query: string) {
 describe('subscriptions through the gateway', () => {
   let stack: TestStack;
   let client: Client;
+  let adminKey: string;
 
   beforeAll(async () => {
     stack = await startTestStack({ parts: ['registry', 'subgraph:system', 'gateway'] });
-    client = createClient({ url: stack.gatewayUrl.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    adminKey = await stack.apiKeyFor('admin');
+    client = createClient({
+      url: stack.gatewayUrl.replace('http', 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${adminKey}` },
+    });
   });
 
   afterAll(async () => {
@@ -80,7 +87,7 @@ describe('subscriptions through the gateway', () => {
     try {
       const published = await stack.publish({ name: 'notes', url: notes.graphqlUrl, sdl: notes.sdl });
       expect(published.status).toBe('PUBLISHED');
-      await waitFor(async () => ((await graphql(stack.gatewayUrl, '{ activeSchemaVersion { reviewNote } }')).data ? true : undefined), {
+      await waitFor(async () => ((await graphql(stack.gatewayUrl, '{ activeSchemaVersion { reviewNote } }', undefined, adminKey)).data ? true : undefined), {
         what: 'notes served',
       });
       const refused = collect(client, 'subscription { schemaPublished { version reviewNote } }');

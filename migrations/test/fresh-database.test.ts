@@ -25,7 +25,18 @@ describe('a fresh, empty database', () => {
   it('has every table after start', async () => {
     const rows = await db.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = 'public' order by table_name`);
     expect(rows.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(['admin_logs', 'alerts', 'events', 'mikro_orm_migrations', 'schema_changes', 'schema_versions']),
+      expect.arrayContaining([
+        'admin_logs',
+        'alerts',
+        'events',
+        'mikro_orm_migrations',
+        'schema_changes',
+        'schema_versions',
+        'secrets_vault',
+        'api_keys',
+        'users',
+        'refresh_tokens',
+      ]),
     );
   });
 

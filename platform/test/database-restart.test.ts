@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { prepareDatabase } from '@empire/migrations';
 import { freePort, type OwnPostgres, repoRoot, startOwnPostgres, waitFor } from '@empire/platform/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, type EmpireEvent, EventBus } from '../src/index.ts';
+import { createLogger, type EmpireEvent, EventBus, generateKey } from '../src/index.ts';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 
@@ -56,6 +56,7 @@ describe('PostgreSQL restarting under a running process', () => {
       env: {
         ...process.env,
         DATABASE_URL: pg.url('restart_process'),
+        EMPIRE_MASTER_KEY: generateKey(),
         EMPIRE_REGISTRY_PORT: String(port),
         LOG_LEVEL: 'warn',
         EMPIRE_DB_CONNECT_TIMEOUT_MS: '1000',

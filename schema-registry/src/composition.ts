@@ -1,12 +1,15 @@
 import { composeServices } from '@apollo/composition';
 import { type Change, CriticalityLevel, diff } from '@graphql-inspector/core';
 import { buildSchema, GraphQLError, type GraphQLSchema, parse, printSchema } from 'graphql';
+import { type GatewaySupergraph, gatewaySupergraph } from './security-features.ts';
 import type { Criticality, SchemaChangeRecord, SubgraphDefinition } from './types.ts';
 
 export interface ComposedSupergraph {
   supergraphSdl: string;
   apiSchemaSdl: string;
   apiSchema: GraphQLSchema;
+  /** The copy @apollo/gateway can load, and the access rules taken out of it. */
+  gateway: GatewaySupergraph;
 }
 
 export type CompositionOutcome = { ok: true; supergraph: ComposedSupergraph } | { ok: false; errors: string[] };
@@ -37,7 +40,10 @@ export function composeSupergraph(subgraphs: readonly SubgraphDefinition[]): Com
   if (result.errors) return { ok: false, errors: result.errors.map((e) => describeGraphQLError(e)) };
   // the API schema is what clients see: no join__ or link__ machinery to show up in diffs
   const apiSchema = result.schema.toAPISchema().toGraphQLJSSchema();
-  return { ok: true, supergraph: { supergraphSdl: result.supergraphSdl, apiSchemaSdl: printSchema(apiSchema), apiSchema } };
+  return {
+    ok: true,
+    supergraph: { supergraphSdl: result.supergraphSdl, apiSchemaSdl: printSchema(apiSchema), apiSchema, gateway: gatewaySupergraph(result.supergraphSdl) },
+  };
 }
 
 const CRITICALITY: Record<CriticalityLevel, Criticality> = {
@@ -63,3 +69,15 @@ export async function diffApiSchemas(previousSdl: string | null, next: GraphQLSc
   const changes = await diff(previous, next);
   return changes.map(toRecord);
 }
+
+/** Every "Type.field" of a schema's object and interface types. */
+export function fieldCoordinates(schema: GraphQLSchema): Set<string> {
+  const coordinates = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__') || !('getFields' in type)) continue;
+    for (const field of Object.keys(type.getFields())) coordinates.add(`${type.name}.${field}`);
+  }
+  return coordinates;
+}
+
+export { buildSchema };

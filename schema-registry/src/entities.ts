@@ -10,6 +10,10 @@ export const SchemaVersionEntity = defineEntity({
     version: p.integer().unique('schema_versions_version_unique'),
     supergraphSdl: p.text(),
     apiSchemaSdl: p.text(),
+    // what Apollo Gateway loads: the supergraph without SECURITY features, which it refuses
+    gatewaySupergraphSdl: p.text().nullable(),
+    // field coordinate → { authenticated, scopes } taken from those features, enforced by gateways
+    policies: p.json<Record<string, { authenticated: boolean; scopes: string[][] }>>().defaultRaw(`'{}'`),
     // [{ name, url, sdl }]: everything needed to compose this version again
     subgraphs: p.json<{ name: string; url: string; sdl: string }[]>(),
     riskLevel: p.enum(['NONE', 'SAFE', 'DANGEROUS', 'BREAKING'] as const),

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Database, type EventBus, type Logger, retryWhileDbUnavailable } from '@empire/platform';
+import { type CredentialSource, type Database, type EventBus, type Logger, retryWhileDbUnavailable } from '@empire/platform';
 import { type RunningSubgraph, startSubgraphServer } from '@empire/platform/graphql';
 import { registryRoutes } from './http-routes.ts';
 import { registryResolvers } from './resolvers.ts';
@@ -26,7 +26,14 @@ export interface SchemaRegistry {
  * The schema registry process part: its REST API, `GET /supergraph`, and its own subgraph on
  * `/graphql`, which it publishes to itself at start.
  */
-export async function startSchemaRegistry(deps: { db: Database; bus: EventBus; logger: Logger; host: string; port: number }): Promise<SchemaRegistry> {
+export async function startSchemaRegistry(deps: {
+  db: Database;
+  bus: EventBus;
+  logger: Logger;
+  host: string;
+  port: number;
+  verifier: CredentialSource;
+}): Promise<SchemaRegistry> {
   const service = new SchemaRegistryService({ store: new SchemaVersionStore(deps.db), bus: deps.bus, logger: deps.logger });
   const server = await startSubgraphServer({
     name: REGISTRY_SUBGRAPH_NAME,
@@ -35,8 +42,8 @@ export async function startSchemaRegistry(deps: { db: Database; bus: EventBus; l
     host: deps.host,
     port: deps.port,
     logger: deps.logger,
-    context: async () => ({}),
-    routes: registryRoutes(service),
+    routes: registryRoutes(service, deps.verifier),
+    auth: { verifier: deps.verifier },
     readiness: [{ name: 'database', check: async () => ((await deps.db.ping()) ? null : 'DB_UNAVAILABLE: the database does not answer') }],
   });
   // the deployed code is the truth about a core module's own schema, so its publish is forced

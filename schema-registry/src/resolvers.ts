@@ -1,4 +1,4 @@
-import { EmpireError, ErrorCode, type EventBus, EventName, eventStream } from '@empire/platform';
+import { EmpireError, ErrorCode, type EventBus, EventName, eventStream, type RequestAuth, requireScope } from '@empire/platform';
 import type { SubgraphResolvers } from '@empire/platform/graphql';
 import type { SchemaRegistryService, SupergraphPublishedPayload } from './service.ts';
 import type { PublishResult, SchemaVersionRecord } from './types.ts';
@@ -11,32 +11,45 @@ interface Args {
 }
 
 /** Thin: parse arguments, call the service, shape the result. */
-export function registryResolvers(service: SchemaRegistryService, bus: EventBus): SubgraphResolvers<unknown> {
+export function registryResolvers(service: SchemaRegistryService, bus: EventBus): SubgraphResolvers<RequestAuth> {
   const publishResult = (result: PublishResult) => ({ ...result, version: result.version });
   return {
     Query: {
-      schemaVersions: (_: unknown, args: Args) => service.history(args.limit ?? 50),
-      schemaVersion: (_: unknown, args: Args) => {
+      schemaVersions: (_: unknown, args: Args, auth: RequestAuth) => {
+        requireScope(auth.principal, 'schema:read');
+        return service.history(args.limit ?? 50);
+      },
+      schemaVersion: (_: unknown, args: Args, auth: RequestAuth) => {
+        requireScope(auth.principal, 'schema:read');
         if (args.version != null) return service.byVersion(args.version);
         if (args.id != null) return service.byId(Number(args.id));
         throw new EmpireError(ErrorCode.BadUserInput, 'schemaVersion needs "id" or "version"');
       },
-      activeSchemaVersion: () => service.active(),
+      activeSchemaVersion: (_: unknown, __: Args, auth: RequestAuth) => {
+        requireScope(auth.principal, 'schema:read');
+        return service.active();
+      },
     },
     Mutation: {
-      publishSubgraph: async (_: unknown, args: Args) => {
+      publishSubgraph: async (_: unknown, args: Args, auth: RequestAuth) => {
+        const actor = requireScope(auth.principal, 'schema:publish');
         const { force, ...input } = args.input ?? {};
-        return publishResult(await service.publish(input, { force: force === true }));
+        return publishResult(await service.publish({ author: actor.name, ...input }, { force: force === true }));
       },
-      rollbackSchema: async (_: unknown, args: Args) => publishResult(await service.rollback(Number(args.version))),
+      rollbackSchema: async (_: unknown, args: Args, auth: RequestAuth) => {
+        const actor = requireScope(auth.principal, 'schema:rollback');
+        return publishResult(await service.rollback(Number(args.version), actor.name));
+      },
     },
     Subscription: {
       schemaPublished: {
-        subscribe: () =>
-          eventStream(bus, EventName.SupergraphPublished, async (event) => {
+        subscribe: (_: unknown, __: Args, auth: RequestAuth) => {
+          requireScope(auth.principal, 'schema:read');
+          return eventStream(bus, EventName.SupergraphPublished, async (event) => {
             const version = await service.byId((event.payload as unknown as SupergraphPublishedPayload).id);
             return version ? { schemaPublished: version } : undefined;
-          }),
+          });
+        },
       },
     },
     SchemaVersion: {

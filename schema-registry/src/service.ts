@@ -1,5 +1,6 @@
 import { EmpireError, ErrorCode, type EventBus, EventName, type Logger } from '@empire/platform';
-import { composeSupergraph, diffApiSchemas } from './composition.ts';
+import { buildSchema, type ComposedSupergraph, composeSupergraph, diffApiSchemas, fieldCoordinates } from './composition.ts';
+import { securityChanges } from './security-features.ts';
 import type { SchemaVersionStore } from './store.ts';
 import {
   type CheckResult,
@@ -59,6 +60,19 @@ export function validatePublishInput(input: unknown): PublishInput {
   return { name: name as string, url: url as string, sdl: sdl as string, author, commit, message };
 }
 
+function intersect(a: Set<string>, b: Set<string>): Set<string> {
+  return new Set([...a].filter((x) => b.has(x)));
+}
+
+function versionSdls(supergraph: ComposedSupergraph) {
+  return {
+    supergraphSdl: supergraph.supergraphSdl,
+    apiSchemaSdl: supergraph.apiSchemaSdl,
+    gatewaySupergraphSdl: supergraph.gateway.sdl,
+    policies: supergraph.gateway.policies,
+  };
+}
+
 function sameSubgraph(a: SubgraphDefinition, b: SubgraphDefinition): boolean {
   return a.name === b.name && a.url === b.url && a.sdl.trim() === b.sdl.trim();
 }
@@ -71,7 +85,7 @@ function withSubgraph(current: readonly SubgraphDefinition[], next: SubgraphDefi
 type Evaluation =
   | { kind: 'unchanged' }
   | { kind: 'rejected'; errors: string[]; changes: SchemaChangeRecord[] }
-  | { kind: 'ok'; subgraphs: SubgraphDefinition[]; supergraphSdl: string; apiSchemaSdl: string; changes: SchemaChangeRecord[] };
+  | { kind: 'ok'; subgraphs: SubgraphDefinition[]; supergraph: ComposedSupergraph; changes: SchemaChangeRecord[] };
 
 /**
  * Publish → compose → diff → store → notify. Every publish and rollback is serialised by the
@@ -91,7 +105,11 @@ export class SchemaRegistryService {
   async #evaluate(active: SchemaVersionRecord | null, subgraphs: SubgraphDefinition[], force: boolean): Promise<Evaluation> {
     const composed = composeSupergraph(subgraphs);
     if (!composed.ok) return { kind: 'rejected', errors: composed.errors, changes: [] };
-    const changes = await diffApiSchemas(active?.apiSchemaSdl ?? null, composed.supergraph.apiSchema);
+    const apiChanges = await diffApiSchemas(active?.apiSchemaSdl ?? null, composed.supergraph.apiSchema);
+    const stillThere = active
+      ? intersect(fieldCoordinates(buildSchema(active.apiSchemaSdl)), fieldCoordinates(composed.supergraph.apiSchema))
+      : new Set<string>();
+    const changes = [...apiChanges, ...securityChanges(active?.policies ?? {}, composed.supergraph.gateway.policies, stillThere)];
     const breaking = changes.filter((c) => c.criticality === 'BREAKING');
     if (breaking.length && !force) {
       const errors = [
@@ -100,7 +118,7 @@ export class SchemaRegistryService {
       ];
       return { kind: 'rejected', errors, changes };
     }
-    return { kind: 'ok', subgraphs, supergraphSdl: composed.supergraph.supergraphSdl, apiSchemaSdl: composed.supergraph.apiSchemaSdl, changes };
+    return { kind: 'ok', subgraphs, supergraph: composed.supergraph, changes };
   }
 
   /** What publishing would do, without storing anything. */
@@ -131,8 +149,7 @@ export class SchemaRegistryService {
       const version = await this.#store.insertActive(
         em,
         {
-          supergraphSdl: evaluation.supergraphSdl,
-          apiSchemaSdl: evaluation.apiSchemaSdl,
+          ...versionSdls(evaluation.supergraph),
           subgraphs: evaluation.subgraphs,
           riskLevel: riskOf(evaluation.changes),
           trigger: 'PUBLISH',
@@ -167,8 +184,7 @@ export class SchemaRegistryService {
       const version = await this.#store.insertActive(
         em,
         {
-          supergraphSdl: evaluation.supergraphSdl,
-          apiSchemaSdl: evaluation.apiSchemaSdl,
+          ...versionSdls(evaluation.supergraph),
           subgraphs: evaluation.subgraphs,
           riskLevel: riskOf(evaluation.changes),
           trigger: 'ROLLBACK',

@@ -1,4 +1,4 @@
-import type { Database } from '@empire/platform';
+import type { Database, PolicyMap } from '@empire/platform';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RiskLevel, SchemaChangeRecord, SchemaVersionRecord, SubgraphDefinition } from './types.ts';
 
@@ -17,11 +17,13 @@ interface VersionRow {
   subgraphs: SubgraphDefinition[];
   supergraph_sdl: string;
   api_schema_sdl: string;
+  gateway_supergraph_sdl: string | null;
+  policies: PolicyMap;
   change_count: string | number;
 }
 
 const VERSION_COLUMNS = `v.id, v.version, v.created_at, v.author, v.commit_sha, v.message, v.trigger, v.subgraph_name, v.rolled_back_to,
-  v.risk_level, v.is_active, v.subgraphs, v.supergraph_sdl, v.api_schema_sdl,
+  v.risk_level, v.is_active, v.subgraphs, v.supergraph_sdl, v.api_schema_sdl, v.gateway_supergraph_sdl, v.policies,
   (select count(*) from schema_changes c where c.version_id = v.id) as change_count`;
 
 function toVersion(row: VersionRow): SchemaVersionRecord {
@@ -40,6 +42,8 @@ function toVersion(row: VersionRow): SchemaVersionRecord {
     subgraphs: row.subgraphs,
     supergraphSdl: row.supergraph_sdl,
     apiSchemaSdl: row.api_schema_sdl,
+    gatewaySupergraphSdl: row.gateway_supergraph_sdl,
+    policies: row.policies ?? {},
     changeCount: Number(row.change_count),
   };
 }
@@ -51,6 +55,8 @@ const REGISTRY_LOCK_KEY = 727_010;
 export interface NewVersion {
   supergraphSdl: string;
   apiSchemaSdl: string;
+  gatewaySupergraphSdl: string;
+  policies: PolicyMap;
   subgraphs: SubgraphDefinition[];
   riskLevel: RiskLevel;
   trigger: 'PUBLISH' | 'ROLLBACK';
@@ -111,11 +117,13 @@ export class SchemaVersionStore {
     const ctx = em.getTransactionContext();
     await connection.execute('update schema_versions set is_active = false, updated_at = now() where is_active', [], 'run', ctx);
     const inserted = await connection.execute<{ id: string }[]>(
-      `insert into schema_versions (version, supergraph_sdl, api_schema_sdl, subgraphs, risk_level, trigger, subgraph_name, author, commit_sha, message, rolled_back_to, is_active, parent_id)
-       values ((select coalesce(max(version), 0) + 1 from schema_versions), ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, true, ?) returning id`,
+      `insert into schema_versions (version, supergraph_sdl, api_schema_sdl, gateway_supergraph_sdl, policies, subgraphs, risk_level, trigger, subgraph_name, author, commit_sha, message, rolled_back_to, is_active, parent_id)
+       values ((select coalesce(max(version), 0) + 1 from schema_versions), ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, true, ?) returning id`,
       [
         input.supergraphSdl,
         input.apiSchemaSdl,
+        input.gatewaySupergraphSdl,
+        JSON.stringify(input.policies),
         JSON.stringify(input.subgraphs),
         input.riskLevel,
         input.trigger,

@@ -1,3 +1,5 @@
+import type { PolicyMap } from '@empire/platform';
+
 export type Criticality = 'SAFE' | 'DANGEROUS' | 'BREAKING';
 export type RiskLevel = 'NONE' | Criticality;
 export type PublishStatus = 'PUBLISHED' | 'UNCHANGED' | 'REJECTED';
@@ -34,6 +36,8 @@ export interface SchemaVersionRecord {
   subgraphs: SubgraphDefinition[];
   supergraphSdl: string;
   apiSchemaSdl: string;
+  gatewaySupergraphSdl: string | null;
+  policies: PolicyMap;
   changeCount: number;
 }
 

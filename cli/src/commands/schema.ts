@@ -3,6 +3,7 @@ import { EmpireError, ErrorCode, loadConfig } from '@empire/platform';
 import { callRegistry, type RegistryAnswer } from '@empire/platform/graphql';
 import type { Command } from 'commander';
 import { printJson, printLine } from '../output.ts';
+import { cliAuthorization } from '../server-auth.ts';
 
 interface PublishOptions {
   name: string;
@@ -66,15 +67,20 @@ function publishCommand(
       run(async () => {
         const config = loadConfig();
         const sdl = await readSchemaFile(options.schema);
-        const answer = await callRegistry(config.registryUrl, path, {
-          name: options.name,
-          url: options.url,
-          sdl,
-          author: options.author,
-          commit: options.commit,
-          message: options.message,
-          force: options.force === true,
-        });
+        const answer = await callRegistry(
+          config.registryUrl,
+          path,
+          {
+            name: options.name,
+            url: options.url,
+            sdl,
+            author: options.author,
+            commit: options.commit,
+            message: options.message,
+            force: options.force === true,
+          },
+          cliAuthorization(config),
+        );
         return printAnswer(answer, options.json);
       }),
     );
@@ -93,14 +99,14 @@ export function registerSchemaCommands(program: Command, run: (work: () => Promi
     .action((options: { limit: string; json?: boolean }) =>
       run(async () => {
         const config = loadConfig();
-        const response = await fetch(new URL(`/api/api-diff/history?limit=${encodeURIComponent(options.limit)}`, config.registryUrl)).catch(
-          (error: unknown) => {
-            throw new EmpireError(
-              ErrorCode.UpstreamFailed,
-              `Schema registry at ${config.registryUrl} unreachable: ${String((error as { cause?: unknown }).cause ?? error)}`,
-            );
-          },
-        );
+        const response = await fetch(new URL(`/api/api-diff/history?limit=${encodeURIComponent(options.limit)}`, config.registryUrl), {
+          headers: cliAuthorization(config),
+        }).catch((error: unknown) => {
+          throw new EmpireError(
+            ErrorCode.UpstreamFailed,
+            `Schema registry at ${config.registryUrl} unreachable: ${String((error as { cause?: unknown }).cause ?? error)}`,
+          );
+        });
         const body = (await response.json()) as {
           versions?: {
             version: number;
@@ -136,7 +142,7 @@ export function registerSchemaCommands(program: Command, run: (work: () => Promi
         const config = loadConfig();
         const version = Number(options.to);
         if (!Number.isInteger(version) || version < 1) throw new EmpireError(ErrorCode.BadUserInput, `--to must be a version number, got "${options.to}"`);
-        return printAnswer(await callRegistry(config.registryUrl, '/api/api-diff/rollback', { version }), options.json);
+        return printAnswer(await callRegistry(config.registryUrl, '/api/api-diff/rollback', { version }, cliAuthorization(config)), options.json);
       }),
     );
 }

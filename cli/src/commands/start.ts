@@ -1,5 +1,6 @@
 import { createLogger, loadConfig } from '@empire/platform';
 import type { Command } from 'commander';
+import { ensureMasterKey } from '../master-key.ts';
 import { PLATFORM_PARTS, parseParts, startPlatform } from '../platform-runner.ts';
 
 export function registerStartCommand(program: Command, run: (work: () => Promise<number>) => Promise<void>): void {
@@ -9,9 +10,15 @@ export function registerStartCommand(program: Command, run: (work: () => Promise
     .option('--only <parts>', `run only these parts, comma-separated: ${PLATFORM_PARTS.join(', ')}`)
     .action((options: { only?: string }) =>
       run(async () => {
-        const config = loadConfig();
-        const logger = createLogger({ name: 'empire', level: config.LOG_LEVEL });
+        const logger = createLogger({ name: 'empire', level: loadConfig().LOG_LEVEL });
+        const config = ensureMasterKey(loadConfig(), logger);
         const platform = await startPlatform(config, { parts: parseParts(options.only), logger });
+        if (platform.firstAdmin) {
+          // printed once, to the terminal only: it is not kept anywhere else in plain text
+          process.stdout.write(
+            `\n  First start: created admin ${platform.firstAdmin.email}\n  One-time password: ${platform.firstAdmin.password}\n  Log in at the admin and keep it somewhere safe.\n\n`,
+          );
+        }
         logger.info(platform.urls, 'Empire Graph is running');
         for (const [name, url] of Object.entries(platform.urls)) process.stdout.write(`  ${name.padEnd(10)} ${url}\n`);
         return new Promise<number>((resolve) => {

@@ -35,6 +35,10 @@ const httpUrl = z.string().refine(
   { message: 'must be an http(s) URL like http://127.0.0.1:4000' },
 );
 
+const base64Key = z.string().refine((value) => Buffer.from(value, 'base64').length === 32 && Buffer.from(value, 'base64').toString('base64') === value, {
+  message: 'must be 32 random bytes in base64 (44 characters)',
+});
+
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 /**
@@ -57,6 +61,15 @@ export const configSchema = z.object({
   EMPIRE_GATEWAY_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
   EMPIRE_REGISTRY_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
   EMPIRE_GATEWAY_POLL_MS: z.coerce.number().int().min(500).max(3_600_000).default(10_000),
+  EMPIRE_MASTER_KEY: z.preprocess(emptyAsUndefined, base64Key.optional()),
+  EMPIRE_MASTER_KEY_PREVIOUS: z.preprocess(emptyAsUndefined, base64Key.optional()),
+  EMPIRE_API_KEY: z.preprocess(emptyAsUndefined, z.string().startsWith('emp_', 'must be an Empire API key (emp_...)').optional()),
+  EMPIRE_JWT_ISSUER: z.string().min(1).default('empire-graph'),
+  EMPIRE_JWT_AUDIENCE: z.string().min(1).default('empire-graph'),
+  EMPIRE_JWT_ALGORITHM: z.enum(['EdDSA', 'ES256']).default('EdDSA'),
+  EMPIRE_ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).max(86_400).default(900),
+  EMPIRE_REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(300).max(31_536_000).default(2_592_000),
+  EMPIRE_JWKS_CACHE_S: z.coerce.number().int().min(0).max(86_400).default(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -85,7 +98,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.join('.') || '(environment)';
       const value = env[name];
-      const shown = value === undefined ? 'missing' : `got ${JSON.stringify(redactUrl(value))}`;
+      const secret = /KEY|SECRET|PASSWORD|TOKEN/.test(name);
+      const shown = value === undefined ? 'missing' : secret ? 'value hidden' : `got ${JSON.stringify(redactUrl(value))}`;
       return `${name}: ${issue.message} (${shown})`;
     });
     throw new ConfigError(problems);

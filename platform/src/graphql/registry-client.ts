@@ -45,11 +45,15 @@ export async function callRegistry(registryUrl: string, path: string, body: unkn
  * A subgraph's self-publish at start: retries while the registry is unreachable (it may be
  * starting too) for up to `waitMs`, then returns the registry's answer.
  */
-export async function publishToRegistry(registryUrl: string, request: PublishRequest, waitMs = 60_000): Promise<RegistryAnswer> {
-  const deadline = Date.now() + waitMs;
+export async function publishToRegistry(
+  registryUrl: string,
+  request: PublishRequest,
+  options: { authorization: string; waitMs?: number },
+): Promise<RegistryAnswer> {
+  const deadline = Date.now() + (options.waitMs ?? 60_000);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await callRegistry(registryUrl, '/api/api-diff/register', request);
+      return await callRegistry(registryUrl, '/api/api-diff/register', request, { authorization: options.authorization });
     } catch (error) {
       if (!(error instanceof EmpireError) || error.code !== ErrorCode.UpstreamFailed || Date.now() > deadline) throw error;
       await sleep(backoffDelay(attempt, { baseMs: 200, maxMs: 2_000 }));

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { checkSchema, migrationStatus } from '@empire/migrations';
-import { type AlertRecord, type Database, describeUrl, type Logger, recentAlerts } from '@empire/platform';
+import {
+  type AlertRecord,
+  type CredentialSource,
+  type Database,
+  describeUrl,
+  type Logger,
+  type RequestAuth,
+  recentAlerts,
+  requireScope,
+} from '@empire/platform';
 import { type RunningSubgraph, startSubgraphServer } from '@empire/platform/graphql';
 import { SystemStore } from './store.ts';
 
@@ -26,7 +35,13 @@ function alertJson(alert: AlertRecord) {
 }
 
 /** The system subgraph: database health for the admin. */
-export async function startSystemSubgraph(deps: { db: Database; logger: Logger; host: string; port: number }): Promise<RunningSubgraph> {
+export async function startSystemSubgraph(deps: {
+  db: Database;
+  logger: Logger;
+  host: string;
+  port: number;
+  verifier: CredentialSource;
+}): Promise<RunningSubgraph> {
   const store = new SystemStore(deps.db);
   return startSubgraphServer({
     name: SYSTEM_SUBGRAPH_NAME,
@@ -34,9 +49,14 @@ export async function startSystemSubgraph(deps: { db: Database; logger: Logger; 
     host: deps.host,
     port: deps.port,
     logger: deps.logger,
-    context: async () => ({}),
+    auth: { verifier: deps.verifier },
     resolvers: {
-      Query: { dbHealth: () => gatherDbHealth(deps.db, store) },
+      Query: {
+        dbHealth: (_: unknown, __: unknown, auth: RequestAuth) => {
+          requireScope(auth.principal, 'db:read');
+          return gatherDbHealth(deps.db, store);
+        },
+      },
       DbHealth: {
         recentAlerts: async (_parent: unknown, args: { limit?: number }) =>
           (await recentAlerts(deps.db, Math.min(Math.max(args.limit ?? 20, 1), 200))).map(alertJson),
