@@ -1,9 +1,10 @@
 import '@remix-run/node';
 
 declare module '@remix-run/node' {
-  /** What startAdminServer hands every request; loaders read the gateway address from here. */
+  /** What startAdminServer hands every request: the gateway loaders call, and the key that signs the session cookie. */
   interface AppLoadContext {
     gatewayUrl: string;
+    sessionSecret: string;
   }
 
   // Opts loader and action types into single-fetch serialization (raw objects, no json()).

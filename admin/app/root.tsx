@@ -1,22 +1,44 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useNavigation, useRouteLoaderData } from '@remix-run/react';
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, type ShouldRevalidateFunction, useNavigation, useRouteLoaderData } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { RouteErrorBoundary } from './components/route-error-boundary.tsx';
-import stylesheetUrl from './styles.css?url';
+import { TopBar } from './components/top-bar.tsx';
+import { readSignIn } from './session/signed-in-gateway.server.ts';
+import baseStylesUrl from './styles/base.css?url';
+import controlStylesUrl from './styles/controls.css?url';
+import schemaStylesUrl from './styles/schema.css?url';
+import vaultAuditStylesUrl from './styles/vault-audit.css?url';
 
+// In cascade order: later sheets build on the earlier ones.
 export const links: LinksFunction = () => [
-  { rel: 'stylesheet', href: stylesheetUrl },
+  ...[baseStylesUrl, schemaStylesUrl, controlStylesUrl, vaultAuditStylesUrl].map((href) => ({ rel: 'stylesheet', href })),
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ];
 
 export const meta: MetaFunction = () => [{ title: 'Empire Graph' }];
 
-/** The gateway's HTTP and WebSocket addresses: loaders use the first, the browser subscribes on the second. */
-export function loader({ context }: LoaderFunctionArgs) {
+/**
+ * The gateway's HTTP and WebSocket addresses (loaders use the first, the browser subscribes on
+ * the second), who is signed in, and their access token, which the browser's graphql-ws
+ * connection presents (it is short-lived; the cookie holding the refresh token stays httpOnly).
+ */
+export async function loader({ context, request }: LoaderFunctionArgs) {
   const wsUrl = new URL(context.gatewayUrl);
   wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
-  return { gatewayUrl: context.gatewayUrl, gatewayWsUrl: wsUrl.href };
+  const { tokens, headers } = await readSignIn({ request, context });
+  return data(
+    {
+      gatewayUrl: context.gatewayUrl,
+      gatewayWsUrl: wsUrl.href,
+      user: tokens?.user ?? null,
+      accessToken: tokens?.accessToken ?? null,
+    },
+    { headers },
+  );
 }
+
+/** Every navigation re-reads the session, so the nav and the live connection's token stay current. */
+export const shouldRevalidate: ShouldRevalidateFunction = () => true;
 
 export function Layout({ children }: { children: ReactNode }) {
   const root = useRouteLoaderData<typeof loader>('root');
@@ -30,20 +52,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <header className="top-bar">
-          <Link to="/schema" className="brand">
-            Empire Graph
-          </Link>
-          <nav aria-label="Main">
-            <NavLink to="/schema">Schema</NavLink>
-            <NavLink to="/admin/db-health">DB health</NavLink>
-          </nav>
-          {root ? (
-            <span className="gateway-address" title="Gateway this admin reads from">
-              {root.gatewayUrl}
-            </span>
-          ) : null}
-        </header>
+        <TopBar gatewayUrl={root?.gatewayUrl ?? null} user={root?.user ?? null} />
         <div className={navigation.state === 'idle' ? 'progress' : 'progress progress-active'} aria-hidden="true" />
         <main>{children}</main>
         <ScrollRestoration />

@@ -17,6 +17,8 @@ export interface AdminServerOptions {
   port: number;
   /** The gateway's HTTP GraphQL endpoint; its ws:// twin is where the browser subscribes. */
   gatewayUrl: string;
+  /** Signs the session cookie (which holds the user's vault tokens); at least 32 characters. Keep it across restarts, or everyone signs in again. */
+  sessionSecret: string;
   logger?: Logger;
 }
 
@@ -26,15 +28,23 @@ export interface AdminServer {
   close: () => Promise<void>;
 }
 
+/** Shorter secrets make the cookie signature guessable. */
+const MIN_SESSION_SECRET_LENGTH = 32;
+
 /**
  * Serves the built admin (run ensureAdminBuilt first): files from admin/build/client as they
- * are, every other request through Remix with `{ gatewayUrl }` as the loaders' context.
+ * are, every other request through Remix with `{ gatewayUrl, sessionSecret }` as the loaders' context.
  */
 export async function startAdminServer(options: AdminServerOptions): Promise<AdminServer> {
+  if (options.sessionSecret.length < MIN_SESSION_SECRET_LENGTH) {
+    throw new Error(
+      `startAdminServer: sessionSecret must be at least ${MIN_SESSION_SECRET_LENGTH} characters (it signs the admin session cookie); it has ${options.sessionSecret.length}`,
+    );
+  }
   const logger = options.logger ?? createLogger({ name: 'admin' });
   const build = await loadServerBuild();
   const handleRequest = createRequestHandler(build, 'production');
-  const loadContext = { gatewayUrl: options.gatewayUrl };
+  const loadContext = { gatewayUrl: options.gatewayUrl, sessionSecret: options.sessionSecret };
 
   const server = createServer(async (req, res) => {
     try {

@@ -1,13 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startTestStack } from '@empire/cli/test-stack';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminServer } from '../src/index.ts';
-
-const SCREENSHOT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '__screenshots__');
+import { launchChromium, logIn, newAdminPage, SCREENSHOT_DIR, submitLoginForm } from './browser-session.ts';
 
 const ADMIN_TEST_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key"])
@@ -23,12 +22,9 @@ describe('admin pages in chromium', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(15_000);
+    browser = await launchChromium();
+    page = await newAdminPage(browser);
+    await logIn(page, stack.adminUrl, stack.adminCredentials);
   });
 
   afterAll(async () => {
@@ -38,7 +34,8 @@ describe('admin pages in chromium', () => {
 
   it('shows a newly published version live, its changes, and rolls back from its predecessor', async () => {
     await page.goto(`${stack.adminUrl}/schema`);
-    // Publishing before the subscription is up would produce an event this page never sees.
+    // Publishing before the subscription is up would produce an event this page never sees; "live"
+    // also shows the gateway accepted the access token the page sent as connectionParams.
     await page.locator('[data-testid="live-indicator"][data-state="live"]').waitFor();
     const activeBefore = Number(await page.getByTestId('active-version').textContent());
     expect(activeBefore).toBeGreaterThan(0);
@@ -84,14 +81,16 @@ describe('admin pages in chromium', () => {
 
   it('names the gateway and the failure, with status 502, when the gateway is unreachable', async () => {
     const deadGatewayUrl = `http://127.0.0.1:${await closedPort()}/graphql`;
-    const admin = await startAdminServer({ host: '127.0.0.1', port: 0, gatewayUrl: deadGatewayUrl });
+    const admin = await startAdminServer({ host: '127.0.0.1', port: 0, gatewayUrl: deadGatewayUrl, sessionSecret: randomBytes(32).toString('hex') });
+    const loginPage = await newAdminPage(browser);
     try {
-      const response = await page.goto(`${admin.url}/schema`);
-      expect(response?.status()).toBe(502);
-      const errorBox = page.getByTestId('error-box');
-      expect(await errorBox.textContent()).toContain(`Gateway at ${deadGatewayUrl} unreachable: ECONNREFUSED`);
-      await page.getByRole('link', { name: 'DB health' }).waitFor();
+      await loginPage.goto(`${admin.url}/schema`);
+      await loginPage.waitForURL(`${admin.url}/login?next=%2Fschema`);
+      const response = await submitLoginForm(loginPage, stack.adminCredentials);
+      expect(response.status()).toBe(502);
+      expect(await loginPage.getByTestId('login-error').textContent()).toContain(`Gateway at ${deadGatewayUrl} unreachable: ECONNREFUSED`);
     } finally {
+      await loginPage.context().close();
       await admin.close();
     }
   });

@@ -40,7 +40,7 @@ export interface TestStack {
  * The whole platform on free loopback ports, on a fresh database of the test run's PostgreSQL,
  * for tests that need a real registry, gateway and admin.
  */
-export async function startTestStack(options: { parts?: PlatformPart[]; env?: Record<string, string> } = {}): Promise<TestStack> {
+export async function startTestStack(options: { parts?: PlatformPart[]; env?: Record<string, string>; logFile?: string } = {}): Promise<TestStack> {
   const database = await createTestDatabase('stack');
   const masterKey = generateKey();
   const dataDir = await mkdtemp(join(tmpdir(), 'empire-stack-'));
@@ -58,7 +58,10 @@ export async function startTestStack(options: { parts?: PlatformPart[]; env?: Re
     EMPIRE_MASTER_KEY: masterKey,
     ...options.env,
   });
-  const platform = await startPlatform(config, { parts: options.parts, logger: createLogger({ name: 'test-stack', level: 'warn' }) });
+  const platform = await startPlatform(config, {
+    parts: options.parts,
+    logger: createLogger({ name: 'test-stack', level: options.logFile ? 'debug' : 'warn', destination: options.logFile }),
+  });
   if (!platform.firstAdmin) throw new Error('a fresh test database should have made a first admin');
   const setup: Principal = { kind: 'service', id: 'service:test-stack', name: 'service:test-stack', role: 'admin', scopes: ['*'] };
   const apiKeyFor = async (role: Role) => (await platform.vault.apiKeys.create({ name: `test ${role}`, role }, setup, null)).key;

@@ -29,12 +29,15 @@ export function fieldPolicyPlugin(manager: EmpireSupergraphManager): ApolloServe
           if (!policies || !operation || Object.keys(policies).length === 0) return;
           const denied = findUnauthorizedFields(requestContext.schema, requestContext.document, operation, policies, requestContext.contextValue.principal);
           if (!denied.length) return;
-          requestContext.contextValue.denied = denied;
           const pruned = withoutFields(requestContext.document, new Set(denied.map((d) => d.node)));
           if (!pruned) {
-            const first = denied[0] as UnauthorizedField;
-            throw new GraphQLError(denialMessage(first), { extensions: { code: first.code, http: { status: first.code === 'UNAUTHENTICATED' ? 401 : 403 } } });
+            // nothing of the operation is left to run: one error naming every field refused
+            const code = denied.some((d) => d.code === 'UNAUTHENTICATED') ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+            const fields = [...new Set(denied.map((d) => d.coordinate))].join(', ');
+            const message = code === 'UNAUTHENTICATED' ? `Authentication required for ${fields}` : `Not allowed to access ${fields}`;
+            throw new GraphQLError(message, { extensions: { code, http: { status: code === 'UNAUTHENTICATED' ? 401 : 403 } } });
           }
+          requestContext.contextValue.denied = denied;
           // the query plan cache is keyed by this hash: a pruned operation must not share a plan with the full one
           const queryHash = createHash('sha256').update(print(pruned)).digest('hex');
           Object.assign(requestContext, { document: pruned, operation: getOperationAST(pruned, requestContext.request.operationName), queryHash });

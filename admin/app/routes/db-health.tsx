@@ -1,9 +1,9 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { RouteErrorBoundary } from '../components/route-error-boundary.tsx';
 import { formatBytes, formatCount, formatTimestamp } from '../format.ts';
-import { loadFromGateway } from '../gateway/gateway-client.server.ts';
 import type { DbHealth } from '../gateway/gateway-types.ts';
+import { SignedInGateway } from '../session/signed-in-gateway.server.ts';
 
 const DB_HEALTH_QUERY = `
   query AdminDbHealth {
@@ -22,9 +22,10 @@ const DB_HEALTH_QUERY = `
 
 export const meta: MetaFunction = () => [{ title: 'DB health · Empire Graph' }];
 
-export async function loader({ context, request }: LoaderFunctionArgs) {
-  const answer = await loadFromGateway<{ dbHealth: DbHealth }>(context.gatewayUrl, DB_HEALTH_QUERY, {}, request.signal);
-  return answer.data.dbHealth;
+export async function loader(args: LoaderFunctionArgs) {
+  const gateway = await SignedInGateway.open(args);
+  const answer = await gateway.load<{ dbHealth: DbHealth }>(DB_HEALTH_QUERY);
+  return data(answer.data.dbHealth, { headers: gateway.headers });
 }
 
 export default function DbHealthPage() {

@@ -1,13 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useRevalidator } from '@remix-run/react';
 import { LiveIndicator } from '../components/live-indicator.tsx';
 import { RiskBadge } from '../components/risk-badge.tsx';
 import { RouteErrorBoundary } from '../components/route-error-boundary.tsx';
 import { describeTrigger, formatTimestamp } from '../format.ts';
-import { loadFromGateway } from '../gateway/gateway-client.server.ts';
 import { SCHEMA_VERSION_SUMMARY_FIELDS, type SchemaVersionSummary, type SubgraphRef } from '../gateway/gateway-types.ts';
-import { useGatewayWsUrl } from '../live/use-gateway-ws-url.ts';
+import { useLiveGateway } from '../live/use-live-gateway.ts';
 import { useSchemaPublished } from '../live/use-schema-published.ts';
+import { SignedInGateway } from '../session/signed-in-gateway.server.ts';
 
 const HISTORY_LIMIT = 50;
 
@@ -25,15 +25,16 @@ interface SchemaOverviewData {
 
 export const meta: MetaFunction = () => [{ title: 'Schema · Empire Graph' }];
 
-export async function loader({ context, request }: LoaderFunctionArgs) {
-  const answer = await loadFromGateway<SchemaOverviewData>(context.gatewayUrl, SCHEMA_OVERVIEW_QUERY, { limit: HISTORY_LIMIT }, request.signal);
-  return { ...answer.data, gatewaySupergraphVersion: answer.supergraphVersion };
+export async function loader(args: LoaderFunctionArgs) {
+  const gateway = await SignedInGateway.open(args);
+  const answer = await gateway.load<SchemaOverviewData>(SCHEMA_OVERVIEW_QUERY, { limit: HISTORY_LIMIT });
+  return data({ ...answer.data, gatewaySupergraphVersion: answer.supergraphVersion }, { headers: gateway.headers });
 }
 
 export default function SchemaOverview() {
   const { activeSchemaVersion: active, schemaVersions, gatewaySupergraphVersion } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
-  const connection = useSchemaPublished(useGatewayWsUrl(), () => revalidator.revalidate());
+  const connection = useSchemaPublished(useLiveGateway(), () => revalidator.revalidate());
 
   return (
     <>

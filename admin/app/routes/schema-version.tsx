@@ -5,8 +5,9 @@ import { RiskBadge } from '../components/risk-badge.tsx';
 import { RollbackForm, type RollbackOutcome } from '../components/rollback-form.tsx';
 import { RouteErrorBoundary } from '../components/route-error-boundary.tsx';
 import { describeTrigger, formatTimestamp } from '../format.ts';
-import { GatewayError, loadFromGateway, type PageFailure, queryGateway } from '../gateway/gateway-client.server.ts';
+import { GatewayError, type PageFailure, statusForFailure } from '../gateway/gateway-client.server.ts';
 import { type PublishResult, SCHEMA_VERSION_SUMMARY_FIELDS, type SchemaVersionDetail } from '../gateway/gateway-types.ts';
+import { SignedInGateway } from '../session/signed-in-gateway.server.ts';
 
 const SCHEMA_VERSION_QUERY = `
   query AdminSchemaVersion($version: Int!) {
@@ -32,20 +33,23 @@ const ROLLBACK_MUTATION = `
 
 export const meta: MetaFunction<typeof loader> = ({ params }) => [{ title: `Schema v${params.version ?? ''} · Empire Graph` }];
 
-export async function loader({ params, context, request }: LoaderFunctionArgs) {
-  const version = parseVersion(params.version);
-  const answer = await loadFromGateway<{ schemaVersion: SchemaVersionDetail | null }>(context.gatewayUrl, SCHEMA_VERSION_QUERY, { version }, request.signal);
-  if (!answer.data.schemaVersion) throw notFound(`Schema version ${version} does not exist.`);
-  return { schemaVersion: answer.data.schemaVersion };
+export async function loader(args: LoaderFunctionArgs) {
+  const version = parseVersion(args.params.version);
+  const gateway = await SignedInGateway.open(args);
+  const answer = await gateway.load<{ schemaVersion: SchemaVersionDetail | null }>(SCHEMA_VERSION_QUERY, { version });
+  if (!answer.data.schemaVersion) throw notFound(`Schema version ${version} does not exist.`, gateway.headers);
+  return data({ schemaVersion: answer.data.schemaVersion }, { headers: gateway.headers });
 }
 
-export async function action({ params, context, request }: ActionFunctionArgs) {
-  const version = parseVersion(params.version);
+export async function action(args: ActionFunctionArgs) {
+  const version = parseVersion(args.params.version);
+  const gateway = await SignedInGateway.open(args);
   try {
-    const answer = await queryGateway<{ rollbackSchema: PublishResult }>(context.gatewayUrl, ROLLBACK_MUTATION, { version }, request.signal);
-    return data<RollbackOutcome>({ kind: 'result', result: answer.data.rollbackSchema });
+    const answer = await gateway.query<{ rollbackSchema: PublishResult }>(ROLLBACK_MUTATION, { version });
+    return data<RollbackOutcome>({ kind: 'result', result: answer.data.rollbackSchema }, { headers: gateway.headers });
   } catch (error) {
-    if (error instanceof GatewayError) return data<RollbackOutcome>({ kind: 'failure', detail: error.message }, { status: 502 });
+    if (error instanceof GatewayError)
+      return data<RollbackOutcome>({ kind: 'failure', detail: error.message }, { status: statusForFailure(error), headers: gateway.headers });
     throw error;
   }
 }
@@ -137,8 +141,8 @@ function parseVersion(raw: string | undefined): number {
   return version;
 }
 
-function notFound(detail: string) {
-  return data<PageFailure>({ title: 'Schema version not found', detail }, { status: 404 });
+function notFound(detail: string, headers?: Headers) {
+  return data<PageFailure>({ title: 'Schema version not found', detail }, { status: 404, headers });
 }
 
 export { RouteErrorBoundary as ErrorBoundary };

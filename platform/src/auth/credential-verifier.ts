@@ -51,7 +51,7 @@ export class CredentialVerifier {
   readonly #expected: { issuer: string; audience: string };
   #keys = new Map<string, KnownKey>();
   readonly #apiKeys = new Map<string, CachedApiKey>();
-  readonly #unknownApiKeys = new Map<string, number>();
+  readonly #unknownApiKeys = new Map<string, { since: number; reason: string }>();
   readonly #lastUsedWritten = new Map<number, number>();
   readonly #unsubscribe: (() => void)[] = [];
   #reload: Promise<void> | undefined;
@@ -152,13 +152,14 @@ export class CredentialVerifier {
     const hash = hashApiKey(key);
     let cached = this.#apiKeys.get(hash);
     if (!cached) {
-      const unknownSince = this.#unknownApiKeys.get(hash);
-      if (unknownSince && Date.now() - unknownSince < NEGATIVE_CACHE_MS) throw unauthenticated('invalid API key');
+      const unknown = this.#unknownApiKeys.get(hash);
+      if (unknown && Date.now() - unknown.since < NEGATIVE_CACHE_MS) throw unauthenticated(unknown.reason);
       const rows = await this.#db.query<ApiKeyRow>('select id, name, role, scopes, expires_at, revoked_at from api_keys where key_hash = ?', [hash]);
       const row = rows[0];
       if (!row || row.revoked_at || !isRole(row.role)) {
-        this.#unknownApiKeys.set(hash, Date.now());
-        throw unauthenticated(row?.revoked_at ? 'API key was revoked' : 'invalid API key');
+        const reason = row?.revoked_at ? 'API key was revoked' : 'invalid API key';
+        this.#unknownApiKeys.set(hash, { since: Date.now(), reason });
+        throw unauthenticated(reason);
       }
       cached = {
         id: Number(row.id),
@@ -176,7 +177,7 @@ export class CredentialVerifier {
     for (const [hash, cached] of this.#apiKeys) {
       if (cached.id === id) {
         this.#apiKeys.delete(hash);
-        this.#unknownApiKeys.set(hash, Date.now());
+        this.#unknownApiKeys.set(hash, { since: Date.now(), reason: 'API key was revoked' });
       }
     }
   }
