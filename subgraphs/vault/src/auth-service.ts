@@ -102,7 +102,7 @@ export class AuthService {
   }
 
   async me(principal: Principal | null): Promise<UserView | null> {
-    if (!principal || principal.kind !== 'user') return null;
+    if (principal?.kind !== 'user') return null;
     const rows = await this.#db.query<UserRow>('select * from users where id = ?', [Number(principal.id)]);
     return rows[0] ? toUser(rows[0]) : null;
   }
@@ -114,7 +114,7 @@ export class AuthService {
     const rows = await this.#db.query<UserRow>('select * from users where email = ?', [email]);
     const row = rows[0];
     // hash even for unknown users, so response time does not reveal which emails exist
-    const valid = row && !row.disabled ? await verifyPassword(password, row.password_hash) : (await hashPassword(password), false);
+    const valid = row && !row.disabled ? await verifyPassword(password, row.password_hash) : await hashPassword(password).then(() => false);
     if (!row || !valid) {
       this.#limiter.fail(email, ip);
       await this.#db.transaction((em) => appendAudit(em, { actor: email, action: 'auth.login_failed', target: row ? `user:${row.id}` : null, ip }));

@@ -1,6 +1,6 @@
 import { type Database, EmpireError, ErrorCode, type RequestAuth, recentAudit, requireScope, verifyAuditChain } from '@empire/platform';
 import type { SubgraphResolvers } from '@empire/platform/graphql';
-import { type ApiKeyService, type ApiKeyView, parseExpiry } from './api-keys.ts';
+import type { ApiKeyService, ApiKeyView } from './api-keys.ts';
 import type { AuthPayload, AuthService, UserView } from './auth-service.ts';
 import type { SecretsService } from './secrets-service.ts';
 import type { SigningKeyService, SigningKeyView } from './signing-keys.ts';
