@@ -87,9 +87,8 @@ function runLoadClient(url: string, authorization: string, parameters: GatewayOv
       } catch {
         return reject(new Error(`the load client against ${url} printed no result: ${stdout.slice(0, 200)}`));
       }
-      if (result.errors > 0 || !result.latencyMs) {
-        return reject(new Error(`${result.errors} of ${result.requests} requests to ${url} failed; first: ${result.firstError}`));
-      }
+      if (result.errors > 0) return reject(new Error(`${result.errors} of ${result.requests} requests to ${url} failed; first: ${result.firstError}`));
+      if (!result.latencyMs) return reject(new Error(`no request to ${url} completed`));
       resolve({ ...result, latencyMs: result.latencyMs });
     });
   });

@@ -14,12 +14,14 @@ export interface BenchEnvironment {
   cpus: number;
   cpuModel: string | null;
   totalMemoryMb: number;
-  /** 1-minute load average when the run started and when it ended: other work on the machine skews every figure. */
-  loadAverage: { start: number; end: number | null };
+  /** 1-minute load average when the run started: other work on the machine skews every figure. */
+  loadAverageAtStart: number;
 }
 
 export interface BenchReport {
   environment: BenchEnvironment;
+  /** The whole run: starting PostgreSQL, setups, measurements and stopping everything. */
+  runtimeSeconds: number;
   publishLatency?: PublishLatencyResult;
   gatewayOverhead?: GatewayOverheadResult;
 }
@@ -44,11 +46,9 @@ export function describeEnvironment(): BenchEnvironment {
     cpus: availableParallelism(),
     cpuModel: cpus()[0]?.model.trim() ?? null,
     totalMemoryMb: Math.round(totalmem() / 1_000_000),
-    loadAverage: { start: currentLoadAverage(), end: null },
+    loadAverageAtStart: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
 }
-
-export const currentLoadAverage = (): number => Math.round((loadavg()[0] ?? 0) * 100) / 100;
 
 const ms = (value: number): string => (value < 100 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`);
 const count = (value: number): string => value.toLocaleString('en-US');
@@ -72,7 +72,7 @@ function latencySection(result: PublishLatencyResult): string[] {
   return [
     '## Publish → served by the gateway',
     '',
-    `Each publish adds one field to one subgraph (a SAFE change) through the registry's REST API (\`POST /api/api-diff/register\`).`,
+    `Each publish adds one field to one subgraph (a SAFE change) through the registry's REST API (\`POST /api/api-diff/register\`) with a neuron API key.`,
     `The gateway reloads on the \`supergraph.published\` push (its fallback poll is out of the way) and is queried every ${parameters.pollIntervalMs} ms until it answers the new field.`,
     `${parameters.iterations} measured publishes per row after ${parameters.warmupIterations} warm-up, at most ${parameters.timeBudgetPerCountMs / 1000} s per row.`,
     '"publish call" is the registry request alone (compose, diff, store, notify); "swap" is when the gateway applied the new supergraph.',
@@ -104,6 +104,7 @@ function overheadSection(result: GatewayOverheadResult): string[] {
     '',
     `\`${parameters.query}\` on one subgraph, ${parameters.concurrency} concurrent keep-alive clients on loopback.`,
     `${parameters.rounds} rounds, each straight to the subgraph then through the gateway; a run is ${count(parameters.warmupRequests)} warm-up requests, then ${count(parameters.maxRequests)} requests or ${parameters.maxMs / 1000} s, whichever comes first.`,
+    "Every request carries a caller's JWT, which the gateway verifies and the subgraph (open, as a neuron may be) ignores.",
     'Figures are medians over the rounds. The load client runs in a process of its own; the gateway and the subgraph share the bench process, so through the gateway one core serves both.',
     '',
     '| target | requests | requests/s | p50 | p99 | requests/s by round |',
@@ -120,7 +121,7 @@ export function renderMarkdown(report: BenchReport): string {
   const lines = [
     '# Empire Graph benchmarks',
     '',
-    `${env.date} · commit ${env.commit ?? 'unknown'} · Node ${env.node} · ${env.platform} · ${env.cpus} CPUs (${env.cpuModel ?? 'unknown model'}) · ${count(env.totalMemoryMb)} MB RAM · 1-min load average ${env.loadAverage.start} at start, ${env.loadAverage.end ?? '?'} at end`,
+    `${env.date} · commit ${env.commit ?? 'unknown'} · Node ${env.node} · ${env.platform} · ${env.cpus} CPUs (${env.cpuModel ?? 'unknown model'}) · ${count(env.totalMemoryMb)} MB RAM · 1-min load average ${env.loadAverageAtStart} at start · whole run ${report.runtimeSeconds} s`,
     '',
     'Everything runs on loopback in one process (the embedded PostgreSQL and the load client aside): registry, gateway and every subgraph server',
     'share one event loop, where a real deployment spreads them over processes and machines. `npm run bench` regenerates this file.',

@@ -8,7 +8,7 @@ import { startOwnPostgres } from '@empire/platform/testkit';
 import { progress, withTeardown } from './bench-stack.ts';
 import { runGatewayOverhead } from './gateway-overhead.ts';
 import { runPublishLatency } from './publish-latency.ts';
-import { type BenchReport, currentLoadAverage, describeEnvironment, renderMarkdown, writeReport } from './report.ts';
+import { type BenchReport, describeEnvironment, renderMarkdown, writeReport } from './report.ts';
 
 const BENCHMARKS = ['latency', 'overhead'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
@@ -17,21 +17,23 @@ const isBenchmarkName = (value: string): value is BenchmarkName => (BENCHMARKS a
 
 async function main(selected: readonly BenchmarkName[]): Promise<void> {
   const started = performance.now();
-  const busy = currentLoadAverage();
-  if (busy > availableParallelism() / 2) progress(`the machine is busy (1-min load average ${busy}): figures will be noisy`);
-  const report = await withTeardown(async (teardown) => {
+  // read before this run's own PostgreSQL adds to it
+  const environment = describeEnvironment();
+  if (environment.loadAverageAtStart > availableParallelism() / 2) {
+    progress(`the machine is busy (1-min load average ${environment.loadAverageAtStart}): figures will be noisy`);
+  }
+  const measured = await withTeardown(async (teardown) => {
     progress('starting an embedded PostgreSQL');
     const postgres = await startOwnPostgres();
     teardown.add('embedded PostgreSQL', postgres.dispose);
-    const result: BenchReport = { environment: describeEnvironment() };
-    if (selected.includes('latency')) result.publishLatency = await runPublishLatency(postgres);
-    if (selected.includes('overhead')) result.gatewayOverhead = await runGatewayOverhead(postgres);
-    result.environment.loadAverage.end = currentLoadAverage();
-    return result;
+    const publishLatency = selected.includes('latency') ? await runPublishLatency(postgres) : undefined;
+    const gatewayOverhead = selected.includes('overhead') ? await runGatewayOverhead(postgres) : undefined;
+    return { publishLatency, gatewayOverhead };
   });
+  const report: BenchReport = { environment, runtimeSeconds: Math.round((performance.now() - started) / 1000), ...measured };
   const files = await writeReport(report, selected.length === BENCHMARKS.length ? 'latest' : `latest-${selected.join('-')}`);
   process.stdout.write(renderMarkdown(report));
-  progress(`done in ${Math.round((performance.now() - started) / 1000)} s; wrote ${files.join(' and ')}`);
+  progress(`done in ${report.runtimeSeconds} s; wrote ${files.join(' and ')}`);
 }
 
 // every Apollo server adds its own SIGINT and SIGTERM listeners, and the latency benchmark runs over a hundred in this process

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { type Config, createLogger, EmbeddedPostgresServer, type Logger } from '@empire/platform';
+import { openDatabase } from '@empire/migrations';
+import { type Config, createLogger, type Database, EmbeddedPostgresServer, ensureDatabaseExists, type Logger, loadConfig } from '@empire/platform';
 import pg from 'pg';
 
 export const EMBEDDED_DATABASE = 'empire';
@@ -40,4 +41,32 @@ export async function resolveDatabase(config: Config, logger: Logger = createLog
   if (await reachable(server.url('postgres'))) return { url, stop: async () => {} };
   await server.start();
   return { url, embedded: server, stop: () => server.stop() };
+}
+
+/**
+ * Runs a CLI command's `work` on the database directly: DATABASE_URL, or the embedded server
+ * (started for the command when `empire start` is not running it), created when missing.
+ */
+export async function withCliDatabase<T>(work: (db: Database, url: string) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const logger = createLogger({ name: 'empire-cli', level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
+  const target = await resolveDatabase(config, logger);
+  try {
+    await ensureDatabaseExists(target.url, { connectTimeoutMs: config.EMPIRE_DB_CONNECT_TIMEOUT_MS });
+    const db = await openDatabase({
+      url: target.url,
+      logger,
+      poolMax: 2,
+      connectTimeoutMs: config.EMPIRE_DB_CONNECT_TIMEOUT_MS,
+      applicationName: 'empire-cli',
+    });
+    try {
+      await db.waitUntilReachable(config.EMPIRE_DB_CONNECT_TIMEOUT_MS);
+      return await work(db, target.url);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await target.stop();
+  }
 }

@@ -17,7 +17,7 @@ import {
 import { publishToRegistry, type RunningSubgraph } from '@empire/platform/graphql';
 import { startSchemaRegistry } from '@empire/schema-registry';
 import { startSystemSubgraph } from '@empire/subgraph-system';
-import { createVault, startVaultSubgraph, type Vault } from '@empire/subgraph-vault';
+import { createVault, startVaultSubgraph, type Vault, vaultSettings } from '@empire/subgraph-vault';
 import { EMBEDDED_DATABASE, embeddedServer } from './database-target.ts';
 
 /** The parts `empire start --only` can name. */
@@ -138,10 +138,7 @@ export async function startPlatform(config: Config, options: { parts?: PlatformP
       logger,
       keyring: security.keyring,
       issuer: security.issuer,
-      algorithm: config.EMPIRE_JWT_ALGORITHM,
-      accessTokenTtlSeconds: config.EMPIRE_ACCESS_TOKEN_TTL_S,
-      refreshTokenTtlSeconds: config.EMPIRE_REFRESH_TOKEN_TTL_S,
-      jwksCacheSeconds: config.EMPIRE_JWKS_CACHE_S,
+      ...vaultSettings(config),
     });
     const firstAdmin = await bootstrapVault(vault, security, logger);
 

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +15,8 @@ import {
   type Role,
 } from '@empire/platform';
 import { callRegistry, type PublishRequest, type RegistryAnswer } from '@empire/platform/graphql';
-import { createTestDatabase, freePort } from '@empire/platform/testkit';
-import { createVault, type Vault } from '@empire/subgraph-vault';
+import { createTestDatabase, freePort, repoRoot } from '@empire/platform/testkit';
+import { createVault, type Vault, vaultSettings } from '@empire/subgraph-vault';
 import { type PlatformPart, type RunningPlatform, startPlatform } from './platform-runner.ts';
 
 export interface TestStack {
@@ -33,6 +34,8 @@ export interface TestStack {
   /** A new API key of that role (one per call). */
   apiKeyFor: (role: Role) => Promise<string>;
   masterKey: string;
+  /** `empire start --only gateway` as a process of its own on this stack; resolves with its GraphQL URL. */
+  startSecondGateway: () => Promise<{ graphqlUrl: string; stop: () => Promise<void> }>;
   stop: () => Promise<void>;
 }
 
@@ -78,6 +81,30 @@ export async function startTestStack(options: { parts?: PlatformPart[]; env?: Re
     adminCredentials: platform.firstAdmin,
     apiKeyFor,
     masterKey,
+    startSecondGateway: async () => {
+      const port = await freePort();
+      const child = spawn(process.execPath, [join(repoRoot, 'cli/src/bin.ts'), 'start', '--only', 'gateway'], {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          DATABASE_URL: database.url,
+          EMPIRE_MASTER_KEY: masterKey,
+          EMPIRE_REGISTRY_URL: config.registryUrl,
+          EMPIRE_GATEWAY_PORT: String(port),
+          EMPIRE_DATA_DIR: join(dataDir, `gateway-${port}`),
+          LOG_LEVEL: 'warn',
+        },
+        stdio: 'ignore',
+      });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      return {
+        graphqlUrl: `http://127.0.0.1:${port}/graphql`,
+        stop: async () => {
+          child.kill('SIGTERM');
+          await exited;
+        },
+      };
+    },
     stop: async () => {
       await platform.stop();
       await database.drop();
@@ -105,10 +132,7 @@ export async function createTestSecurity(deps: {
     logger,
     keyring: security.keyring,
     issuer: security.issuer,
-    algorithm: config.EMPIRE_JWT_ALGORITHM,
-    accessTokenTtlSeconds: config.EMPIRE_ACCESS_TOKEN_TTL_S,
-    refreshTokenTtlSeconds: config.EMPIRE_REFRESH_TOKEN_TTL_S,
-    jwksCacheSeconds: config.EMPIRE_JWKS_CACHE_S,
+    ...vaultSettings(config),
   });
   await vault.signingKeys.ensure();
   await security.verifier.reloadKeys();

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startTestStack, type TestStack } from '@empire/cli/test-stack';
 import type { RunningSubgraph } from '@empire/platform/graphql';
-import { freePort, repoRoot, runCli, waitFor } from '@empire/platform/testkit';
+import { runCli, waitFor } from '@empire/platform/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEDERATION_LINK, graphql, startNeuron } from './neuron.ts';
 
@@ -83,24 +82,11 @@ describe('publishing subgraphs through the registry to the gateway', () => {
     ]);
     expect(response.version).toBe(String(result.version.version));
 
-    const port = await freePort();
-    const second = spawn(process.execPath, [join(repoRoot, 'cli/src/bin.ts'), 'start', '--only', 'gateway'], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        DATABASE_URL: stack.databaseUrl,
-        EMPIRE_MASTER_KEY: stack.masterKey,
-        EMPIRE_REGISTRY_URL: stack.registryUrl,
-        EMPIRE_GATEWAY_PORT: String(port),
-        EMPIRE_DATA_DIR: join(stack.dataDir, 'second'),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
-    });
+    const second = await stack.startSecondGateway();
     try {
       const fromSecond = await waitFor(
         async () => {
-          const r = await graphql<{ products: { name: string }[] }>(`http://127.0.0.1:${port}/graphql`, '{ products { name } }').catch(() => undefined);
+          const r = await graphql<{ products: { name: string }[] }>(second.graphqlUrl, '{ products { name } }').catch(() => undefined);
           return r?.data?.products ? r : undefined;
         },
         { timeoutMs: 30_000, what: 'the second gateway' },
@@ -108,8 +94,7 @@ describe('publishing subgraphs through the registry to the gateway', () => {
       expect(fromSecond.data?.products.map((p) => p.name)).toEqual(['Lamp', 'Desk']);
       expect(fromSecond.version).toBe(String(result.version.version));
     } finally {
-      second.kill('SIGTERM');
-      await new Promise((resolve) => second.once('exit', resolve));
+      await second.stop();
     }
   });
 

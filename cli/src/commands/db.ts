@@ -1,34 +1,8 @@
-import { applyPendingMigrations, checkSchema, healSchema, migrationStatus, openDatabase, type SchemaProblem, withSchemaLock } from '@empire/migrations';
-import { createLogger, ensureDatabaseExists, loadConfig } from '@empire/platform';
+import { applyPendingMigrations, checkSchema, healSchema, migrationStatus, type SchemaProblem, withSchemaLock } from '@empire/migrations';
+import { createLogger } from '@empire/platform';
 import type { Command } from 'commander';
-import { resolveDatabase } from '../database-target.ts';
+import { withCliDatabase } from '../database-target.ts';
 import { printJson, printLine } from '../output.ts';
-
-type DbWork = (db: Awaited<ReturnType<typeof openDatabase>>, url: string) => Promise<number>;
-
-async function withDatabase(work: DbWork): Promise<number> {
-  const config = loadConfig();
-  const logger = createLogger({ name: 'empire-cli', level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
-  const target = await resolveDatabase(config, logger);
-  try {
-    await ensureDatabaseExists(target.url, { connectTimeoutMs: config.EMPIRE_DB_CONNECT_TIMEOUT_MS });
-    const db = await openDatabase({
-      url: target.url,
-      logger,
-      poolMax: 2,
-      connectTimeoutMs: config.EMPIRE_DB_CONNECT_TIMEOUT_MS,
-      applicationName: 'empire-cli',
-    });
-    try {
-      await db.waitUntilReachable(config.EMPIRE_DB_CONNECT_TIMEOUT_MS);
-      return await work(db, target.url);
-    } finally {
-      await db.close();
-    }
-  } finally {
-    await target.stop();
-  }
-}
 
 function formatProblem(problem: SchemaProblem): string {
   return `${problem.safe ? 'safe  ' : 'UNSAFE'} ${problem.kind.padEnd(24)} ${problem.table.padEnd(20)} ${problem.detail}`;
@@ -42,7 +16,7 @@ export function registerDbCommands(program: Command, run: (work: () => Promise<n
     .option('--json', 'print the status as JSON')
     .action((options: { json?: boolean }) =>
       run(() =>
-        withDatabase(async (database) => {
+        withCliDatabase(async (database) => {
           const status = await migrationStatus(database);
           if (options.json) printJson(status);
           else {
@@ -60,7 +34,7 @@ export function registerDbCommands(program: Command, run: (work: () => Promise<n
     .option('--json', 'print the applied migrations as JSON')
     .action((options: { json?: boolean }) =>
       run(() =>
-        withDatabase(async (database, url) => {
+        withCliDatabase(async (database, url) => {
           const applied = await withSchemaLock(url, () => applyPendingMigrations(database));
           if (options.json) printJson({ applied });
           else printLine(applied.length ? `applied ${applied.join(', ')}` : 'no pending migrations');
@@ -75,7 +49,7 @@ export function registerDbCommands(program: Command, run: (work: () => Promise<n
     .option('--json', 'print { healthy, problems: [{ kind, table, detail, safe }] }')
     .action((options: { heal?: boolean; json?: boolean }) =>
       run(() =>
-        withDatabase(async (database, url) => {
+        withCliDatabase(async (database, url) => {
           const logger = createLogger({ name: 'schema-doctor', level: 'silent' });
           const heal = options.heal ? await withSchemaLock(url, () => healSchema(database, logger)) : undefined;
           const report = heal?.report ?? (await checkSchema(database));

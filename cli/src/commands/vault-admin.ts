@@ -1,52 +1,15 @@
-import { openDatabase } from '@empire/migrations';
-import {
-  createLogger,
-  type Database,
-  EventBus,
-  ensureDatabaseExists,
-  generateKey,
-  keyringFromConfig,
-  loadConfig,
-  parseKey,
-  TokenIssuer,
-  verifyAuditChain,
-} from '@empire/platform';
-import { createVault, type Vault } from '@empire/subgraph-vault';
+import { createLogger, type Database, EventBus, generateKey, keyringFromConfig, loadConfig, parseKey, TokenIssuer, verifyAuditChain } from '@empire/platform';
+import { createVault, type Vault, vaultSettings } from '@empire/subgraph-vault';
 import type { Command } from 'commander';
-import { resolveDatabase } from '../database-target.ts';
+import { withCliDatabase } from '../database-target.ts';
 import { printJson, printLine } from '../output.ts';
 
 type Run = (work: () => Promise<number>) => Promise<void>;
 
-/** Runs `work` on the database directly (these commands bootstrap and repair; no server needed). */
-async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const logger = createLogger({ name: 'empire-cli', level: 'warn' });
-  const target = await resolveDatabase(config, logger);
-  try {
-    await ensureDatabaseExists(target.url, { connectTimeoutMs: config.EMPIRE_DB_CONNECT_TIMEOUT_MS });
-    const db = await openDatabase({
-      url: target.url,
-      logger,
-      poolMax: 2,
-      connectTimeoutMs: config.EMPIRE_DB_CONNECT_TIMEOUT_MS,
-      applicationName: 'empire-cli',
-    });
-    try {
-      await db.waitUntilReachable(config.EMPIRE_DB_CONNECT_TIMEOUT_MS);
-      return await work(db);
-    } finally {
-      await db.close();
-    }
-  } finally {
-    await target.stop();
-  }
-}
-
 async function withVault<T>(work: (vault: Vault, db: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const keyring = keyringFromConfig(config);
-  return withDatabase(async (db) => {
+  return withCliDatabase(async (db) => {
     const logger = createLogger({ name: 'empire-cli', level: 'warn' });
     const bus = new EventBus({ db, logger, source: 'empire-cli' });
     const claims = { issuer: config.EMPIRE_JWT_ISSUER, audience: config.EMPIRE_JWT_AUDIENCE };
@@ -57,10 +20,7 @@ async function withVault<T>(work: (vault: Vault, db: Database) => Promise<T>): P
       logger,
       keyring,
       issuer,
-      algorithm: config.EMPIRE_JWT_ALGORITHM,
-      accessTokenTtlSeconds: config.EMPIRE_ACCESS_TOKEN_TTL_S,
-      refreshTokenTtlSeconds: config.EMPIRE_REFRESH_TOKEN_TTL_S,
-      jwksCacheSeconds: config.EMPIRE_JWKS_CACHE_S,
+      ...vaultSettings(config),
     });
     try {
       return await work(vault, db);
@@ -139,7 +99,7 @@ export function registerVaultAdminCommands(program: Command, run: Run): void {
     .option('--json', 'print { ok, checked, firstBrokenId, reason }')
     .action((options: { json?: boolean }) =>
       run(async () => {
-        const result = await withDatabase((db) => verifyAuditChain(db));
+        const result = await withCliDatabase((db) => verifyAuditChain(db));
         if (options.json) printJson(result);
         else
           printLine(

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { CredentialSource, Database, EventBus, Logger, MasterKeyring, SigningAlgorithm, TokenIssuer } from '@empire/platform';
+import type { Config, CredentialSource, Database, EventBus, Logger, MasterKeyring, SigningAlgorithm, TokenIssuer } from '@empire/platform';
 import { type RunningSubgraph, startSubgraphServer } from '@empire/platform/graphql';
 import { ApiKeyService } from './api-keys.ts';
 import { AuthService } from './auth-service.ts';
@@ -37,6 +37,16 @@ export interface Vault {
   signingKeys: SigningKeyService;
   apiKeys: ApiKeyService;
   secrets: SecretsService;
+}
+
+/** The vault's settings, from the platform config. */
+export function vaultSettings(config: Config): Pick<VaultDeps, 'algorithm' | 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'jwksCacheSeconds'> {
+  return {
+    algorithm: config.EMPIRE_JWT_ALGORITHM,
+    accessTokenTtlSeconds: config.EMPIRE_ACCESS_TOKEN_TTL_S,
+    refreshTokenTtlSeconds: config.EMPIRE_REFRESH_TOKEN_TTL_S,
+    jwksCacheSeconds: config.EMPIRE_JWKS_CACHE_S,
+  };
 }
 
 /** The vault's services over one database. */

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { join } from 'node:path';
 import { startTestStack, type TestStack } from '@empire/cli/test-stack';
 import { type CredentialVerifier, EventBus, type JwtClaims, loadSigningKeys, signJwt } from '@empire/platform';
-import { freePort, repoRoot, waitFor } from '@empire/platform/testkit';
+import { waitFor } from '@empire/platform/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 interface Answer<T> {
@@ -74,21 +72,8 @@ describe('tokens and keys', () => {
   });
 
   it('refuses tokens of a revoked key and a revoked API key in a second process within 1 s', async () => {
-    const port = await freePort();
-    const second = spawn(process.execPath, [join(repoRoot, 'cli/src/bin.ts'), 'start', '--only', 'gateway'], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        DATABASE_URL: stack.databaseUrl,
-        EMPIRE_MASTER_KEY: stack.masterKey,
-        EMPIRE_REGISTRY_URL: stack.registryUrl,
-        EMPIRE_GATEWAY_PORT: String(port),
-        EMPIRE_DATA_DIR: join(stack.dataDir, 'g2'),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
-    });
-    const secondUrl = `http://127.0.0.1:${port}/graphql`;
+    const second = await stack.startSecondGateway();
+    const secondUrl = second.graphqlUrl;
     try {
       const { accessToken } = await login();
       const viewerKey = await stack.apiKeyFor('viewer');
@@ -130,8 +115,7 @@ describe('tokens and keys', () => {
       );
       expect(Date.now() - keyRevokedAt).toBeLessThan(1_000);
     } finally {
-      second.kill('SIGTERM');
-      await new Promise((resolve) => second.once('exit', resolve));
+      await second.stop();
     }
   });
 
