@@ -86,6 +86,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }),
   });
   const apollo = new ApolloServer<GatewayContext>({
+    // the process stops its parts itself, in order; Apollo would re-raise the signal and cut that short
+    stopOnTerminationSignals: false,
     gateway,
     plugins: [versionHeaderPlugin(manager), fieldPolicyPlugin(manager)],
     formatError: formatEmpireError,

@@ -57,6 +57,8 @@ describe('PostgreSQL restarting under a running process', () => {
         ...process.env,
         DATABASE_URL: pg.url('restart_process'),
         EMPIRE_MASTER_KEY: generateKey(),
+        // as deployed: libraries that act differently under NODE_ENV=test (Apollo's signal handling) must not hide a bad shutdown
+        NODE_ENV: 'production',
         EMPIRE_REGISTRY_PORT: String(port),
         LOG_LEVEL: 'warn',
         EMPIRE_DB_CONNECT_TIMEOUT_MS: '1000',

@@ -73,6 +73,8 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     },
   };
   const apollo = new ApolloServer<RequestAuth>({
+    // the process stops its parts itself, in order; Apollo would re-raise the signal and cut that short
+    stopOnTerminationSignals: false,
     schema,
     // inline traces only feed Apollo's hosted studio
     plugins: [ApolloServerPluginInlineTraceDisabled(), enforce, ...(options.plugins ?? [])],
