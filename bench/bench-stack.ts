@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { createTestSecurity } from '@empire/cli/test-stack';
 import { type RunningGateway, startGateway } from '@empire/gateway';
 import { prepareDatabase } from '@empire/migrations';
-import { createLogger, EventBus, errorMessage, type Principal } from '@empire/platform';
+import { createLogger, type Database, EventBus, errorMessage, type Principal, type ProcessSecurity } from '@empire/platform';
 import { callRegistry, type PublishRequest } from '@empire/platform/graphql';
 import type { OwnPostgres } from '@empire/platform/testkit';
 import { type SchemaRegistry, startSchemaRegistry } from '@empire/schema-registry';
+import type { Vault } from '@empire/subgraph-vault';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -105,6 +106,12 @@ export async function pollUntilServed(
 
 export interface RegistryStack {
   registry: SchemaRegistry;
+  db: Database;
+  databaseUrl: string;
+  /** The master key this stack's vault is encrypted with, for other processes on it. */
+  masterKey: string;
+  security: ProcessSecurity;
+  vault: Vault;
   registryUrl: string;
   /** Publishes through the registry's REST API with a neuron API key, as a neuron does; returns the new supergraph version. */
   publish: (request: PublishRequest) => Promise<number>;
@@ -114,7 +121,7 @@ export interface RegistryStack {
 }
 
 // the principal that mints the neuron's API key, as an operator would in the admin app
-const SETUP_PRINCIPAL: Principal = { kind: 'service', id: 'service:bench', name: 'service:bench', role: 'admin', scopes: ['*'] };
+export const SETUP_PRINCIPAL: Principal = { kind: 'service', id: 'service:bench', name: 'service:bench', role: 'admin', scopes: ['*'] };
 
 /**
  * A fresh database on the run's PostgreSQL, migrated, with the vault's signing keys and a
@@ -127,13 +134,18 @@ export async function startRegistryStack(postgres: OwnPostgres, database: string
   const bus = new EventBus({ db, logger: silentLogger, source: 'bench' });
   await bus.start();
   teardown.add('event bus', () => bus.stop());
-  const { security, vault } = await createTestSecurity({ db, bus });
+  const { security, vault, masterKey } = await createTestSecurity({ db, bus });
   teardown.add('credential verifier', async () => security.stop());
   const registry = await startSchemaRegistry({ db, bus, logger: silentLogger, host: LOOPBACK, port: 0, verifier: security.verifier });
   teardown.add('schema registry', registry.stop);
   const neuronKey = (await vault.apiKeys.create({ name: 'bench neuron', role: 'neuron' }, SETUP_PRINCIPAL, null)).key;
   return {
     registry,
+    db,
+    databaseUrl: postgres.url(database),
+    masterKey,
+    security,
+    vault,
     registryUrl: registry.url,
     publish: async (request) => {
       const answer = await callRegistry(registry.url, '/api/api-diff/register', request, { authorization: `Bearer ${neuronKey}` });

@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { GatewayOverheadResult, TargetFigures } from './gateway-overhead.ts';
+import type { KeyPropagationResult } from './key-propagation.ts';
 import type { PublishLatencyResult } from './publish-latency.ts';
 
 export interface BenchEnvironment {
@@ -24,6 +25,7 @@ export interface BenchReport {
   runtimeSeconds: number;
   publishLatency?: PublishLatencyResult;
   gatewayOverhead?: GatewayOverheadResult;
+  keyPropagation?: KeyPropagationResult;
 }
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -116,6 +118,22 @@ function overheadSection(result: GatewayOverheadResult): string[] {
   ];
 }
 
+function propagationSection(result: KeyPropagationResult): string[] {
+  const row = (name: string, s: KeyPropagationResult['rotateMs']) => `| ${name} | ${s.count} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.max)} |`;
+  return [
+    '## Key rotation and revocation → effect in another process',
+    '',
+    'A rotation or revocation made in the bench process (the vault) and seen by a gateway running as a process of its own (`empire start --only gateway`),',
+    `which learns of it through the event bus (\`secret.rotated\` / \`secret.revoked\`). Timed from the vault call to the first answer of that gateway showing the change, polled every ${result.parameters.pollIntervalMs} ms; the call itself (a transaction) is included.`,
+    '',
+    '| change | samples | p50 | p99 | max |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    row('rotate: new key in the JWKS', result.rotateMs),
+    row('revoke signing key: its tokens refused', result.revokeSigningKeyMs),
+    row('revoke API key: refused', result.revokeApiKeyMs),
+  ];
+}
+
 export function renderMarkdown(report: BenchReport): string {
   const env = report.environment;
   const lines = [
@@ -128,6 +146,7 @@ export function renderMarkdown(report: BenchReport): string {
   ];
   if (report.publishLatency) lines.push('', ...latencySection(report.publishLatency));
   if (report.gatewayOverhead) lines.push('', ...overheadSection(report.gatewayOverhead));
+  if (report.keyPropagation) lines.push('', ...propagationSection(report.keyPropagation));
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (`node bench/run.ts [latency|overhead]`): runs the benchmarks on an embedded
+ * `npm run bench` (`node bench/run.ts [latency|overhead|propagation]`): runs the benchmarks on an embedded
  * PostgreSQL of their own, prints the Markdown table and writes it with the JSON to
  * bench/results/ (`latest.*` for a full run, `latest-<name>.*` for one benchmark).
  */
@@ -7,10 +7,11 @@ import { availableParallelism } from 'node:os';
 import { startOwnPostgres } from '@empire/platform/testkit';
 import { progress, withTeardown } from './bench-stack.ts';
 import { runGatewayOverhead } from './gateway-overhead.ts';
+import { runKeyPropagation } from './key-propagation.ts';
 import { runPublishLatency } from './publish-latency.ts';
 import { type BenchReport, describeEnvironment, renderMarkdown, writeReport } from './report.ts';
 
-const BENCHMARKS = ['latency', 'overhead'] as const;
+const BENCHMARKS = ['latency', 'overhead', 'propagation'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const isBenchmarkName = (value: string): value is BenchmarkName => (BENCHMARKS as readonly string[]).includes(value);
@@ -28,16 +29,14 @@ async function main(selected: readonly BenchmarkName[]): Promise<void> {
     teardown.add('embedded PostgreSQL', postgres.dispose);
     const publishLatency = selected.includes('latency') ? await runPublishLatency(postgres) : undefined;
     const gatewayOverhead = selected.includes('overhead') ? await runGatewayOverhead(postgres) : undefined;
-    return { publishLatency, gatewayOverhead };
+    const keyPropagation = selected.includes('propagation') ? await runKeyPropagation(postgres) : undefined;
+    return { publishLatency, gatewayOverhead, keyPropagation };
   });
   const report: BenchReport = { environment, runtimeSeconds: Math.round((performance.now() - started) / 1000), ...measured };
   const files = await writeReport(report, selected.length === BENCHMARKS.length ? 'latest' : `latest-${selected.join('-')}`);
   process.stdout.write(renderMarkdown(report));
   progress(`done in ${report.runtimeSeconds} s; wrote ${files.join(' and ')}`);
 }
-
-// every Apollo server adds its own SIGINT and SIGTERM listeners, and the latency benchmark runs over a hundred in this process
-process.setMaxListeners(256);
 
 // the default exit on a signal skips `exit` handlers, which stop the embedded PostgreSQL and the load client
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,6 +1,6 @@
 import { type Database, EmpireError, ErrorCode, type RequestAuth, recentAudit, requireScope, verifyAuditChain } from '@empire/platform';
 import type { SubgraphResolvers } from '@empire/platform/graphql';
-import type { ApiKeyService, ApiKeyView } from './api-keys.ts';
+import { type ApiKeyService, type ApiKeyView, parseExpiry } from './api-keys.ts';
 import type { AuthPayload, AuthService, UserView } from './auth-service.ts';
 import type { SecretsService } from './secrets-service.ts';
 import type { SigningKeyService, SigningKeyView } from './signing-keys.ts';
@@ -74,13 +74,10 @@ export function vaultResolvers(s: VaultServices): SubgraphResolvers<RequestAuth>
         keyJson(await s.signingKeys.rotate(requireScope(auth.principal, 'vault:write'), auth.ip)),
       revokeSigningKey: async (_: unknown, args: { kid: string }, auth: RequestAuth) =>
         keyJson(await s.signingKeys.revoke(args.kid, requireScope(auth.principal, 'vault:write'), auth.ip)),
-      createApiKey: async (_: unknown, args: { name: string; role: string; expiresInDays?: number | null }, auth: RequestAuth) => {
+      createApiKey: async (_: unknown, args: { name: string; role: string; expiresInDays?: number | null; expiresIn?: string | null }, auth: RequestAuth) => {
         const actor = requireScope(auth.principal, 'vault:write');
-        const created = await s.apiKeys.create(
-          { name: args.name, role: args.role, expiresInMs: args.expiresInDays == null ? null : args.expiresInDays * 86_400_000 },
-          actor,
-          auth.ip,
-        );
+        const expiresInMs = args.expiresIn ? parseExpiry(args.expiresIn) : args.expiresInDays == null ? null : parseExpiry(args.expiresInDays);
+        const created = await s.apiKeys.create({ name: args.name, role: args.role, expiresInMs }, actor, auth.ip);
         return { apiKey: apiKeyJson(created.apiKey), key: created.key };
       },
       revokeApiKey: async (_: unknown, args: { id: string }, auth: RequestAuth) =>
