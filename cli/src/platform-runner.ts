@@ -13,6 +13,7 @@ import {
   isEmpireError,
   type Logger,
   type ProcessSecurity,
+  sleep,
 } from '@empire/platform';
 import { publishToRegistry, type RunningSubgraph } from '@empire/platform/graphql';
 import { startSchemaRegistry } from '@empire/schema-registry';
@@ -38,6 +39,8 @@ const CORE_SUBGRAPHS: { part: PlatformPart; start: (deps: CoreSubgraphDeps) => P
   { part: 'subgraph:system', start: (d) => startSystemSubgraph({ ...d, verifier: d.security.verifier }) },
   { part: 'subgraph:vault', start: (d) => startVaultSubgraph({ ...d, verifier: d.security.verifier }) },
 ];
+
+const STOP_TIMEOUT_MS = 10_000;
 
 /** The vault secret that signs the admin app's session cookies. */
 const ADMIN_SESSION_SECRET = 'internal.admin_session';
@@ -99,10 +102,25 @@ export function parseParts(value: string | undefined): PlatformPart[] {
 export async function startPlatform(config: Config, options: { parts?: PlatformPart[]; logger?: Logger } = {}): Promise<RunningPlatform> {
   const logger = options.logger ?? createLogger({ name: 'empire', level: config.LOG_LEVEL });
   const parts = new Set(options.parts ?? PLATFORM_PARTS);
-  const stops: (() => Promise<void>)[] = [];
+  const started: { name: string; stop: () => Promise<void> }[] = [];
+  const onStop = (name: string, stopPart: () => Promise<void>) => started.push({ name, stop: stopPart });
   const stop = async () => {
-    for (const stopPart of stops.reverse()) await stopPart().catch((error: unknown) => logger.error({ err: String(error) }, 'error while stopping'));
-    stops.length = 0;
+    for (const part of started.reverse()) {
+      // a part that cannot stop must not keep the others (PostgreSQL last) from stopping
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        part.stop().then(
+          () => 'stopped',
+          (error: unknown) => `failed: ${String(error)}`,
+        ),
+        new Promise<string>((resolve) => {
+          timer = setTimeout(() => resolve(`did not stop within ${STOP_TIMEOUT_MS} ms`), STOP_TIMEOUT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (outcome !== 'stopped') logger.error({ part: part.name, outcome }, 'could not stop a part cleanly');
+    }
+    started.length = 0;
   };
   const urls: Record<string, string> = {};
   const host = config.EMPIRE_HOST;
@@ -111,7 +129,7 @@ export async function startPlatform(config: Config, options: { parts?: PlatformP
     if (!url) {
       const server = embeddedServer(config, logger);
       await server.start();
-      stops.push(() => server.stop());
+      onStop('embedded PostgreSQL', () => server.stop());
       url = server.url(EMBEDDED_DATABASE);
     }
     urls.database = describeUrl(url);
@@ -123,15 +141,15 @@ export async function startPlatform(config: Config, options: { parts?: PlatformP
       connectTimeoutMs: config.EMPIRE_DB_CONNECT_TIMEOUT_MS,
       applicationName: 'empire',
     });
-    stops.push(() => db.close());
+    onStop('database pool', () => db.close());
     if (!heal.report.healthy) logger.warn({ problems: heal.report.problems.length }, 'schema has drift that needs a human: run `empire db check`');
 
     const bus = new EventBus({ db, logger, source: 'empire' });
     await bus.start();
-    stops.push(() => bus.stop());
+    onStop('event bus', () => bus.stop());
 
     const security = await createProcessSecurity({ config, db, bus, logger });
-    stops.push(async () => security.stop());
+    onStop('credential verifier', async () => security.stop());
     const vault = createVault({
       db,
       bus,
@@ -144,14 +162,14 @@ export async function startPlatform(config: Config, options: { parts?: PlatformP
 
     if (parts.has('registry')) {
       const registry = await startSchemaRegistry({ db, bus, logger, host, port: config.EMPIRE_REGISTRY_PORT, verifier: security.verifier });
-      stops.push(registry.stop);
+      onStop('registry', registry.stop);
       urls.registry = registry.url;
     }
 
     for (const [index, subgraph] of CORE_SUBGRAPHS.entries()) {
       if (!parts.has(subgraph.part)) continue;
       const running = await subgraph.start({ db, logger, host, port: config.EMPIRE_SUBGRAPH_PORT_BASE + index, security, vault });
-      stops.push(running.close);
+      onStop(subgraph.part, running.close);
       urls[subgraph.part] = running.graphqlUrl;
       const answer = await publishToRegistry(
         config.registryUrl,
@@ -179,7 +197,7 @@ export async function startPlatform(config: Config, options: { parts?: PlatformP
         verifier: security.verifier,
         registryAuthorization: () => security.serviceAuthorization('gateway', 'viewer'),
       });
-      stops.push(gateway.close);
+      onStop('gateway', gateway.close);
       await gateway.ready;
       urls.gateway = gateway.graphqlUrl;
     }
@@ -189,7 +207,7 @@ export async function startPlatform(config: Config, options: { parts?: PlatformP
       await ensureAdminBuilt();
       const sessionSecret = (await vault.secrets.read(ADMIN_SESSION_SECRET)) ?? (await createSessionSecret(vault));
       const admin = await startAdminServer({ host, port: config.EMPIRE_ADMIN_PORT, gatewayUrl: `${config.gatewayUrl}/graphql`, logger, sessionSecret });
-      stops.push(admin.close);
+      onStop('admin', admin.close);
       urls.admin = admin.url;
     }
     return { urls, db, vault, security, firstAdmin, stop };

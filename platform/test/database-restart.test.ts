@@ -104,7 +104,10 @@ describe('PostgreSQL restarting under a running process', () => {
       expect(exitCode).toBeUndefined();
     } finally {
       child.kill('SIGTERM');
-      await new Promise((resolve) => (exitCode !== undefined ? resolve(undefined) : child.once('exit', resolve)));
+      const exited = new Promise((resolve) => (exitCode !== undefined ? resolve(undefined) : child.once('exit', resolve)));
+      const stuck = await Promise.race([exited.then(() => false), new Promise((resolve) => setTimeout(() => resolve(true), 20_000))]);
+      if (stuck) child.kill('SIGKILL');
+      expect(stuck, `empire start did not stop on SIGTERM\n${output}`).toBe(false);
     }
     expect(exitCode).toBe(0);
   });

