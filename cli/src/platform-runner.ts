@@ -13,7 +13,6 @@ import {
   isEmpireError,
   type Logger,
   type ProcessSecurity,
-  sleep,
 } from '@empire/platform';
 import { publishToRegistry, type RunningSubgraph } from '@empire/platform/graphql';
 import { startSchemaRegistry } from '@empire/schema-registry';

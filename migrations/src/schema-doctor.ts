@@ -1,4 +1,4 @@
-import { type Database, errorMessage, type Logger } from '@empire/platform';
+import { type Database, errorMessage, type Logger, quoteIdentifier } from '@empire/platform';
 import type { ForeignKey } from '@mikro-orm/postgresql';
 import { diffLiveSchema, missingForeignKeys, problemsOf, type SchemaProblem, safeStructuralDiff } from './schema-diff.ts';
 
@@ -18,14 +18,13 @@ export interface HealResult {
   report: SchemaReport;
 }
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 /** Quotes a possibly schema-qualified name: public.alerts → "public"."alerts". */
-const quoteQualified = (name: string) => name.split('.').map(quote).join('.');
+const quoteQualified = (name: string) => name.split('.').map(quoteIdentifier).join('.');
 
 async function emptyTablesOf(db: Database, tables: string[]): Promise<Set<string>> {
   const empty = new Set<string>();
   for (const table of tables) {
-    const rows = await db.query<{ has_rows: boolean }>(`select exists (select 1 from ${quote(table)}) as has_rows`);
+    const rows = await db.query<{ has_rows: boolean }>(`select exists (select 1 from ${quoteIdentifier(table)}) as has_rows`);
     if (!rows[0]?.has_rows) empty.add(table);
   }
   return empty;
@@ -101,14 +100,14 @@ export async function healSchema(db: Database, logger: Logger): Promise<HealResu
 }
 
 async function addForeignKey(db: Database, fk: ForeignKey): Promise<void> {
-  const columns = fk.columnNames.map(quote).join(', ');
-  const referenced = fk.referencedColumnNames.map(quote).join(', ');
+  const columns = fk.columnNames.map(quoteIdentifier).join(', ');
+  const referenced = fk.referencedColumnNames.map(quoteIdentifier).join(', ');
   const onDelete = fk.deleteRule ? ` on delete ${fk.deleteRule}` : '';
   const onUpdate = fk.updateRule ? ` on update ${fk.updateRule}` : '';
   await db.query(
-    `alter table ${quoteQualified(fk.localTableName)} add constraint ${quote(fk.constraintName)} foreign key (${columns}) references ${quoteQualified(fk.referencedTableName)} (${referenced})${onDelete}${onUpdate} not valid`,
+    `alter table ${quoteQualified(fk.localTableName)} add constraint ${quoteIdentifier(fk.constraintName)} foreign key (${columns}) references ${quoteQualified(fk.referencedTableName)} (${referenced})${onDelete}${onUpdate} not valid`,
   );
   // validation fails when existing rows point at rows that no longer exist: the constraint then
   // stays NOT VALID and `check` reports it, rather than heal deleting anyone's data
-  await db.query(`alter table ${quoteQualified(fk.localTableName)} validate constraint ${quote(fk.constraintName)}`).catch(() => {});
+  await db.query(`alter table ${quoteQualified(fk.localTableName)} validate constraint ${quoteIdentifier(fk.constraintName)}`).catch(() => {});
 }

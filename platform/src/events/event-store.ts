@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
-import type { Database } from '../db/database.ts';
 import { type EmpireEvent, EVENTS_CHANNEL } from './event-names.ts';
 
 interface EventRow {
@@ -34,11 +33,6 @@ export async function insertEvent(em: EntityManager, name: string, payload: unkn
   // the payload travels through the table; the notification only says "look from here"
   await connection.execute('select pg_notify(?, ?)', [EVENTS_CHANNEL, String(event.id)], 'all', ctx);
   return event;
-}
-
-export async function latestEventId(db: Database): Promise<number> {
-  const rows = await db.query<{ id: string | null }>('select max(id) as id from events');
-  return Number(rows[0]?.id ?? 0);
 }
 
 /** Events after `afterId`, oldest first, read over the listener's own connection. */

@@ -2,7 +2,6 @@ export { healthRoutes, type ReadinessCheck } from './health-routes.ts';
 export { type EmpireHttpServer, HttpError, type HttpServerOptions, type RouteHandler, readJsonBody, sendJson, startHttpServer } from './http-server.ts';
 export { callRegistry, type PublishRequest, publishToRegistry, type RegistryAnswer } from './registry-client.ts';
 export {
-  badInput,
   formatEmpireError,
   type RunningSubgraph,
   type SubgraphResolvers,

@@ -7,7 +7,7 @@ import { GraphQLError, parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { authError, authenticateRequest, authorizeOperation, type CredentialSource, type RequestAuth } from '../auth/authorize-operation.ts';
 import { extractPolicies } from '../auth/field-policies.ts';
-import { EmpireError, ErrorCode } from '../errors.ts';
+import { EmpireError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { healthRoutes, type ReadinessCheck } from './health-routes.ts';
 import { type EmpireHttpServer, type RouteHandler, startHttpServer } from './http-server.ts';
@@ -138,8 +138,4 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
       return closing;
     },
   };
-}
-
-export function badInput(message: string): EmpireError {
-  return new EmpireError(ErrorCode.BadUserInput, message);
 }

@@ -1,4 +1,4 @@
-import type { Database } from '@empire/platform';
+import { type Database, quoteIdentifier } from '@empire/platform';
 
 export interface TableStat {
   name: string;
@@ -31,7 +31,7 @@ export class SystemStore {
     const stats: TableStat[] = [];
     for (const table of tables) {
       // exact counts: the estimates in pg_stat lag behind for minutes on a quiet database
-      const rows = await this.#db.query<{ count: string }>(`select count(*) as count from "${table.name.replaceAll('"', '""')}"`);
+      const rows = await this.#db.query<{ count: string }>(`select count(*) as count from ${quoteIdentifier(table.name)}`);
       stats.push({ name: table.name, rowCount: Number(rows[0]?.count ?? 0), sizeBytes: Number(table.size_bytes) });
     }
     return stats;
