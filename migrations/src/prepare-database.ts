@@ -1,15 +1,4 @@
-import {
-  backoffDelay,
-  Database,
-  describeUrl,
-  EventBus,
-  ensureDatabaseExists,
-  errorMessage,
-  isConnectionError,
-  type Logger,
-  raiseAlert,
-  sleep,
-} from '@empire/platform';
+import { Database, describeUrl, EventBus, ensureDatabaseExists, errorMessage, isConnectionError, type Logger, raiseAlert, retryWhile } from '@empire/platform';
 import { allEntities } from './entities.ts';
 import { applyPendingMigrations, migrationOrmOptions } from './migrator.ts';
 import { type HealResult, healSchema } from './schema-doctor.ts';
@@ -45,18 +34,12 @@ export function openDatabase(options: Omit<PrepareOptions, 'waitMs'>): Promise<D
   });
 }
 
-async function ensureDatabaseWithRetry(options: PrepareOptions): Promise<boolean> {
-  const deadline = Date.now() + options.waitMs;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await ensureDatabaseExists(options.url, { connectTimeoutMs: options.connectTimeoutMs });
-    } catch (error) {
-      if (!isConnectionError(error) || Date.now() >= deadline) throw error;
-      const delay = backoffDelay(attempt, { baseMs: 200, maxMs: 3_000 });
-      options.logger.warn({ database: describeUrl(options.url), err: errorMessage(error), retryInMs: Math.round(delay) }, 'PostgreSQL not reachable yet');
-      await sleep(delay);
-    }
-  }
+function ensureDatabaseWithRetry(options: PrepareOptions): Promise<boolean> {
+  return retryWhile(() => ensureDatabaseExists(options.url, { connectTimeoutMs: options.connectTimeoutMs }), isConnectionError, {
+    waitMs: options.waitMs,
+    onRetry: (error, delay) =>
+      options.logger.warn({ database: describeUrl(options.url), err: errorMessage(error), retryInMs: Math.round(delay) }, 'PostgreSQL not reachable yet'),
+  });
 }
 
 /**

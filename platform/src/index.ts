@@ -32,7 +32,7 @@ export { JWT_SIGNING_KEY_ID, loadSigningKeys, type SigningKeyMeta, type SigningK
 export { signingKeyContext, TokenIssuer } from './auth/token-issuer.ts';
 export { CONFIG_ERROR_EXIT_CODE, type Config, ConfigError, configSchema, loadConfig, parseConfig } from './config/config.ts';
 export { type EnvelopeCiphertext, generateKey, keyFingerprint, MasterKeyring, parseKey } from './crypto/envelope.ts';
-export { backoffDelay, retryWhileDbUnavailable, sleep } from './db/backoff.ts';
+export { backoffDelay, retryWhile, sleep } from './db/backoff.ts';
 export { isConnectionError, toDbError } from './db/connection-errors.ts';
 export { databaseName, describeUrl, withDatabase } from './db/connection-url.ts';
 export { type AnyEntitySchema, Database, type DatabaseOptions } from './db/database.ts';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type CredentialSource, type Database, type EventBus, type Logger, retryWhileDbUnavailable } from '@empire/platform';
+import { type CredentialSource, type Database, type EventBus, isConnectionError, type Logger, retryWhile } from '@empire/platform';
 import { type RunningSubgraph, startSubgraphServer } from '@empire/platform/graphql';
 import { registryRoutes } from './http-routes.ts';
 import { registryResolvers } from './resolvers.ts';
@@ -52,7 +52,10 @@ export async function startSchemaRegistry(deps: {
       { name: REGISTRY_SUBGRAPH_NAME, url: server.graphqlUrl, sdl: registrySdl, author: 'empire', message: 'registry self-publish' },
       { force: true },
     );
-  const published = await retryWhileDbUnavailable(selfPublish, { waitMs: 60_000, logger: deps.logger });
+  const published = await retryWhile(selfPublish, isConnectionError, {
+    waitMs: 60_000,
+    onRetry: (_error, delay) => deps.logger.warn({ retryInMs: Math.round(delay) }, 'database unavailable; retrying the registry self-publish'),
+  });
   if (published.status === 'REJECTED') deps.logger.error({ errors: published.errors }, 'the registry could not publish its own subgraph');
   return { service, server, url: server.url, stop: () => server.close() };
 }

@@ -1,5 +1,3 @@
-import { isConnectionError } from './connection-errors.ts';
-
 /** Exponential backoff with full jitter: a random delay in [0, min(max, base * 2^attempt)]. */
 export function backoffDelay(attempt: number, options: { baseMs?: number; maxMs?: number } = {}): number {
   const base = options.baseMs ?? 100;
@@ -22,21 +20,22 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * Runs `work`, retrying with backoff while it fails because the database is unreachable, for
- * up to `waitMs`; any other failure (or the deadline) is thrown.
+ * Runs `work`, retrying with jittered backoff while it fails with an error `retryable` accepts,
+ * for up to `waitMs`; any other failure (or one after the deadline) is thrown.
  */
-export async function retryWhileDbUnavailable<T>(
+export async function retryWhile<T>(
   work: () => Promise<T>,
-  options: { waitMs: number; logger?: { warn: (obj: object, msg: string) => void } },
+  retryable: (error: unknown) => boolean,
+  options: { waitMs: number; maxDelayMs?: number; onRetry?: (error: unknown, delayMs: number) => void },
 ): Promise<T> {
   const deadline = Date.now() + options.waitMs;
   for (let attempt = 0; ; attempt++) {
     try {
       return await work();
     } catch (error) {
-      if (!isConnectionError(error) || Date.now() > deadline) throw error;
-      const delay = backoffDelay(attempt, { baseMs: 200, maxMs: 3_000 });
-      options.logger?.warn({ retryInMs: Math.round(delay) }, 'database unavailable; retrying');
+      if (!retryable(error) || Date.now() >= deadline) throw error;
+      const delay = backoffDelay(attempt, { baseMs: 200, maxMs: options.maxDelayMs ?? 3_000 });
+      options.onRetry?.(error, delay);
       await sleep(delay);
     }
   }

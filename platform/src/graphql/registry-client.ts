@@ -1,4 +1,4 @@
-import { backoffDelay, sleep } from '../db/backoff.ts';
+import { retryWhile } from '../db/backoff.ts';
 import { EmpireError, ErrorCode, errorMessage } from '../errors.ts';
 
 export interface PublishRequest {
@@ -50,13 +50,9 @@ export async function publishToRegistry(
   request: PublishRequest,
   options: { authorization: string; waitMs?: number },
 ): Promise<RegistryAnswer> {
-  const deadline = Date.now() + (options.waitMs ?? 60_000);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await callRegistry(registryUrl, '/api/api-diff/register', request, { authorization: options.authorization });
-    } catch (error) {
-      if (!(error instanceof EmpireError) || error.code !== ErrorCode.UpstreamFailed || Date.now() > deadline) throw error;
-      await sleep(backoffDelay(attempt, { baseMs: 200, maxMs: 2_000 }));
-    }
-  }
+  return retryWhile(
+    () => callRegistry(registryUrl, '/api/api-diff/register', request, { authorization: options.authorization }),
+    (error) => error instanceof EmpireError && error.code === ErrorCode.UpstreamFailed,
+    { waitMs: options.waitMs ?? 60_000, maxDelayMs: 2_000 },
+  );
 }
