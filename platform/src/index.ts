@@ -29,9 +29,9 @@ export {
 export { createProcessSecurity, keyringFromConfig, type ProcessSecurity } from './auth/process-security.ts';
 export { hasScope, isRole, type Principal, ROLE_SCOPES, ROLES, type Role, requireScope, satisfiesScopes, scopesOf } from './auth/roles.ts';
 export { JWT_SIGNING_KEY_ID, loadSigningKeys, type SigningKeyMeta, type SigningKeyRow, type SigningKeyState } from './auth/signing-key-store.ts';
-export { signingKeyContext, TokenIssuer } from './auth/token-issuer.ts';
+export { TokenIssuer } from './auth/token-issuer.ts';
 export { CONFIG_ERROR_EXIT_CODE, type Config, ConfigError, configSchema, loadConfig, parseConfig } from './config/config.ts';
-export { type EnvelopeCiphertext, generateKey, keyFingerprint, MasterKeyring, parseKey } from './crypto/envelope.ts';
+export { type EnvelopeCiphertext, generateKey, keyFingerprint, MasterKeyring, parseKey, secretContext } from './crypto/envelope.ts';
 export { backoffDelay, retryWhile, sleep } from './db/backoff.ts';
 export { isConnectionError, toDbError } from './db/connection-errors.ts';
 export { databaseName, describeUrl, withDatabase } from './db/connection-url.ts';

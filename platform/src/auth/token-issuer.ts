@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { MasterKeyring } from '../crypto/envelope.ts';
+import { type MasterKeyring, secretContext } from '../crypto/envelope.ts';
 import type { Database } from '../db/database.ts';
 import { EmpireError, ErrorCode } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { EventName } from '../events/event-names.ts';
 import { type SigningAlgorithm, signJwt } from './jwt.ts';
 import type { Role } from './roles.ts';
-import { loadSigningKeys } from './signing-key-store.ts';
+import { JWT_SIGNING_KEY_ID, loadSigningKeys } from './signing-key-store.ts';
 
 interface ActiveKey {
   kid: string;
@@ -43,7 +43,7 @@ export class TokenIssuer {
     if (this.#active) return this.#active;
     const active = (await loadSigningKeys(this.#db)).find((k) => k.state === 'active');
     if (!active) throw new EmpireError(ErrorCode.Internal, 'The vault has no active signing key; start the platform once to create one');
-    const privateKeyPem = this.#keyring.decrypt(active.envelope, signingKeyContext(active.version));
+    const privateKeyPem = this.#keyring.decrypt(active.envelope, secretContext(JWT_SIGNING_KEY_ID, active.version));
     this.#active = { kid: active.meta.kid, algorithm: active.meta.algorithm, privateKeyPem };
     return this.#active;
   }
@@ -78,9 +78,4 @@ export class TokenIssuer {
     );
     return { token, expiresAt: new Date(exp * 1000), kid: key.kid };
   }
-}
-
-/** Context that binds a signing key's ciphertext to its row. */
-export function signingKeyContext(version: number): string {
-  return `secrets_vault:jwt-signing:${version}`;
 }

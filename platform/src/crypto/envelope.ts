@@ -47,6 +47,11 @@ export function open(key: Buffer, sealed: string, context: string): Buffer {
   }
 }
 
+/** Binds a secret's ciphertext to its `secrets_vault` row, so a value copied to another row does not decrypt. */
+export function secretContext(keyId: string, version: number): string {
+  return `secrets_vault:${keyId}:${version}`;
+}
+
 export interface EnvelopeCiphertext {
   /** The value sealed with its own data key. */
   value: string;

@@ -144,8 +144,3 @@ export class SecretStore {
       );
   }
 }
-
-/** Binds a secret's ciphertext to its row, so a value copied to another row does not decrypt. */
-export function secretContext(keyId: string, version: number): string {
-  return `secrets_vault:${keyId}:${version}`;
-}

@@ -7,8 +7,9 @@ import {
   type Logger,
   type MasterKeyring,
   type SecretEventPayload,
+  secretContext,
 } from '@empire/platform';
-import { type SecretStore, type SecretVersion, secretContext } from './secret-store.ts';
+import type { SecretStore, SecretVersion } from './secret-store.ts';
 
 export interface SecretSummary {
   keyId: string;
@@ -119,7 +120,7 @@ export class SecretsService {
   async rekey(next: Buffer, actor: string): Promise<{ rewrapped: number; masterKeyId: string }> {
     return this.#store.locked(async (em) => {
       const versions = await this.#store.versions(undefined, em);
-      for (const v of versions) await this.#store.rewrap(em, v.id, this.#keyring.rewrap(v.envelope, contextOf(v), next));
+      for (const v of versions) await this.#store.rewrap(em, v.id, this.#keyring.rewrap(v.envelope, secretContext(v.keyId, v.version), next));
       const masterKeyId = keyFingerprint(next);
       await appendAudit(em, {
         actor,
@@ -131,8 +132,4 @@ export class SecretsService {
       return { rewrapped: versions.length, masterKeyId };
     });
   }
-}
-
-function contextOf(v: SecretVersion): string {
-  return secretContext(v.keyId, v.version);
 }

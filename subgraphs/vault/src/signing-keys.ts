@@ -12,7 +12,7 @@ import {
   type SecretEventPayload,
   type SigningAlgorithm,
   type SigningKeyMeta,
-  signingKeyContext,
+  secretContext,
 } from '@empire/platform';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SecretStore, SecretVersion } from './secret-store.ts';
@@ -83,7 +83,7 @@ export class SigningKeyService {
       state,
       active: state === 'active',
       meta: meta as unknown as Record<string, unknown>,
-      envelopeFor: (version) => this.#keyring.encrypt(pair.privateKeyPem, signingKeyContext(version)),
+      envelopeFor: (version) => this.#keyring.encrypt(pair.privateKeyPem, secretContext(JWT_SIGNING_KEY_ID, version)),
     });
   }
 
