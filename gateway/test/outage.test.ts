@@ -22,7 +22,19 @@ describe('the gateway while the registry and the database are down', () => {
   let gateway: RunningGateway;
   let cacheDir: string;
   let security: ProcessSecurity;
-  const gatewayAuth = () => ({ verifier: security.verifier, registryAuthorization: () => security.serviceAuthorization('gateway', 'viewer') });
+  /** A gateway on this test's registry (or another URL) and cache file; with the bus it reloads on push. */
+  const gatewayOn = (options: { registryUrl?: string; cacheName: string; withBus?: boolean }) =>
+    startGateway({
+      verifier: security.verifier,
+      registryAuthorization: () => security.serviceAuthorization('gateway', 'viewer'),
+      host: '127.0.0.1',
+      port: 0,
+      registryUrl: options.registryUrl ?? registry.url,
+      cacheFile: join(cacheDir, options.cacheName),
+      pollIntervalMs: 500,
+      logger,
+      ...(options.withBus ? { bus } : {}),
+    });
 
   beforeAll(async () => {
     pg = await startOwnPostgres();
@@ -36,16 +48,7 @@ describe('the gateway while the registry and the database are down', () => {
       Query: { temperature: (_: unknown, args: { city: string }) => (args.city === 'Oslo' ? -3.5 : 21) },
     });
     expect((await registry.service.publish({ name: 'weather', url: weather.graphqlUrl, sdl: weather.sdl })).status).toBe('PUBLISHED');
-    gateway = await startGateway({
-      ...gatewayAuth(),
-      host: '127.0.0.1',
-      port: 0,
-      registryUrl: registry.url,
-      cacheFile: join(cacheDir, 'supergraph.json'),
-      pollIntervalMs: 500,
-      logger,
-      bus,
-    });
+    gateway = await gatewayOn({ cacheName: 'supergraph.json', withBus: true });
     await gateway.ready;
   });
 
@@ -78,15 +81,7 @@ describe('the gateway while the registry and the database are down', () => {
     const ready = await fetch(`${gateway.url}/health/ready`);
     expect(ready.status).toBe(200);
 
-    const cold = await startGateway({
-      ...gatewayAuth(),
-      host: '127.0.0.1',
-      port: 0,
-      registryUrl: registry.url,
-      cacheFile: join(cacheDir, 'supergraph.json'),
-      pollIntervalMs: 500,
-      logger,
-    });
+    const cold = await gatewayOn({ cacheName: 'supergraph.json' });
     try {
       await waitFor(() => cold.ready.then(() => true), { timeoutMs: 10_000, what: 'cold gateway ready' });
       const fromCache = await temperature(cold.graphqlUrl);
@@ -98,15 +93,7 @@ describe('the gateway while the registry and the database are down', () => {
   });
 
   it('answers 503 on /health/ready and /graphql until a first supergraph exists', async () => {
-    const empty = await startGateway({
-      ...gatewayAuth(),
-      host: '127.0.0.1',
-      port: 0,
-      registryUrl: 'http://127.0.0.1:9',
-      cacheFile: join(cacheDir, 'none.json'),
-      pollIntervalMs: 500,
-      logger,
-    });
+    const empty = await gatewayOn({ registryUrl: 'http://127.0.0.1:9', cacheName: 'none.json' });
     try {
       expect((await fetch(`${empty.url}/health/live`)).status).toBe(200);
       expect((await fetch(`${empty.url}/health/ready`)).status).toBe(503);

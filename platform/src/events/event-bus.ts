@@ -30,7 +30,7 @@ export interface EventBusOptions {
  *
  * Emits `state` (ListenerState) and `error` is never emitted: failures are logged and retried.
  */
-export class EventBus extends EventEmitter<{ state: [ListenerState]; delivered: [EmpireEvent] }> {
+export class EventBus extends EventEmitter<{ state: [ListenerState] }> {
   readonly #db: Database;
   readonly #logger: Logger;
   readonly #source: string;
@@ -56,11 +56,6 @@ export class EventBus extends EventEmitter<{ state: [ListenerState]; delivered: 
 
   get state(): ListenerState {
     return this.#state;
-  }
-
-  /** The id of the last event this listener delivered. */
-  get lastDeliveredId(): number | undefined {
-    return this.#lastId;
   }
 
   /**
@@ -198,6 +193,5 @@ export class EventBus extends EventEmitter<{ state: [ListenerState]; delivered: 
         this.#logger.error({ err: errorMessage(error), event: event.name, eventId: event.id }, 'event handler failed');
       }
     }
-    this.emit('delivered', event);
   }
 }
