@@ -3,6 +3,7 @@ import { Link, useLoaderData, useRevalidator } from '@remix-run/react';
 import { LiveIndicator } from '../components/live-indicator.tsx';
 import { RiskBadge } from '../components/risk-badge.tsx';
 import { RouteErrorBoundary } from '../components/route-error-boundary.tsx';
+import { VersionFacts } from '../components/version-facts.tsx';
 import { describeTrigger, formatTimestamp } from '../format.ts';
 import { SCHEMA_VERSION_SUMMARY_FIELDS, type SchemaVersionSummary, type SubgraphRef } from '../gateway/gateway-types.ts';
 import { useLiveGateway } from '../live/use-live-gateway.ts';
@@ -115,31 +116,9 @@ function ActiveVersion({
         <RiskBadge level={version.riskLevel} />
       </div>
       <div className="active-columns">
-        <dl className="facts">
-          <dt>Published</dt>
-          <dd>{formatTimestamp(version.createdAt)}</dd>
-          <dt>By</dt>
-          <dd>{version.author ?? 'unknown'}</dd>
-          <dt>Trigger</dt>
-          <dd>{describeTrigger(version)}</dd>
-          <dt>Subgraph</dt>
-          <dd>{version.subgraphName ?? '—'}</dd>
+        <VersionFacts version={version}>
           <dt>Changes</dt>
           <dd>{version.changeCount}</dd>
-          {version.commit ? (
-            <>
-              <dt>Commit</dt>
-              <dd>
-                <code>{version.commit}</code>
-              </dd>
-            </>
-          ) : null}
-          {version.message ? (
-            <>
-              <dt>Message</dt>
-              <dd>{version.message}</dd>
-            </>
-          ) : null}
           {gatewaySupergraphVersion === null ? null : (
             <>
               <dt>Gateway serves</dt>
@@ -153,7 +132,7 @@ function ActiveVersion({
               </dd>
             </>
           )}
-        </dl>
+        </VersionFacts>
         <div>
           <h3>Subgraphs ({version.subgraphs.length})</h3>
           <ul className="subgraph-list">

@@ -4,7 +4,7 @@ import { ChangeGroups } from '../components/change-groups.tsx';
 import { RiskBadge } from '../components/risk-badge.tsx';
 import { RollbackForm, type RollbackOutcome } from '../components/rollback-form.tsx';
 import { RouteErrorBoundary } from '../components/route-error-boundary.tsx';
-import { describeTrigger, formatTimestamp } from '../format.ts';
+import { VersionFacts } from '../components/version-facts.tsx';
 import { GatewayError, type PageFailure, statusForFailure } from '../gateway/gateway-client.server.ts';
 import { type PublishResult, SCHEMA_VERSION_SUMMARY_FIELDS, type SchemaVersionDetail } from '../gateway/gateway-types.ts';
 import { SignedInGateway } from '../session/signed-in-gateway.server.ts';
@@ -71,30 +71,7 @@ export default function SchemaVersionPage() {
       </div>
 
       <section className="card">
-        <dl className="facts">
-          <dt>Published</dt>
-          <dd>{formatTimestamp(version.createdAt)}</dd>
-          <dt>By</dt>
-          <dd>{version.author ?? 'unknown'}</dd>
-          <dt>Trigger</dt>
-          <dd>{describeTrigger(version)}</dd>
-          <dt>Subgraph</dt>
-          <dd>{version.subgraphName ?? '—'}</dd>
-          {version.commit ? (
-            <>
-              <dt>Commit</dt>
-              <dd>
-                <code>{version.commit}</code>
-              </dd>
-            </>
-          ) : null}
-          {version.message ? (
-            <>
-              <dt>Message</dt>
-              <dd>{version.message}</dd>
-            </>
-          ) : null}
-        </dl>
+        <VersionFacts version={version} />
         {version.isActive ? <p className="muted">This is the active version.</p> : <RollbackForm version={version.version} outcome={outcome} />}
       </section>
 

@@ -1,7 +1,7 @@
 /** Where signing in lands when no (acceptable) `next` was given. */
 export const DEFAULT_AFTER_LOGIN = '/schema';
 
-const PLACEHOLDER_ORIGIN = 'http://admin.invalid';
+const RELATIVE_PATH_BASE = 'http://admin.invalid';
 
 /** Search parameters Remix adds to its own data requests; they are no part of the page's address. */
 const REMIX_PARAMS = ['_routes', '_data', 'index'];
@@ -23,12 +23,12 @@ export function safeNextPath(raw: string | null | undefined): string {
   if (!raw?.startsWith('/')) return DEFAULT_AFTER_LOGIN;
   let url: URL;
   try {
-    url = new URL(raw, PLACEHOLDER_ORIGIN);
+    url = new URL(raw, RELATIVE_PATH_BASE);
   } catch {
     return DEFAULT_AFTER_LOGIN;
   }
   // The parser strips tabs and newlines and resolves dot segments, so "/.//evil.test" is checked as browsers will read it.
-  if (url.origin !== PLACEHOLDER_ORIGIN || url.pathname.startsWith('//') || url.pathname.startsWith('/\\')) return DEFAULT_AFTER_LOGIN;
+  if (url.origin !== RELATIVE_PATH_BASE || url.pathname.startsWith('//') || url.pathname.startsWith('/\\')) return DEFAULT_AFTER_LOGIN;
   if (url.pathname === '/login' || url.pathname === '/logout') return DEFAULT_AFTER_LOGIN;
   return `${url.pathname}${url.search}${url.hash}`;
 }
